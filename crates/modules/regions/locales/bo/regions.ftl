@@ -1,0 +1,21 @@
+# NEEDS NATIVE REVIEW: best-effort Tibetan.
+regions-nav = སྲིད་འཛིན་ས་ཁོངས།
+regions-title = མཚོ་སྔོན་ཞིང་ཆེན་གྱི་སྲིད་འཛིན་ས་ཁོངས།
+regions-search-label = མིང་ལྟར་འཚོལ།
+regions-search-hint = དཔེར་ན། ན་གོར་མོ།
+regions-search = འཚོལ།
+regions-results = “{ $q }”ཡི་འབྲས་བུ། { $count }
+regions-none = མཐུན་པའི་ས་ཁོངས་མི་འདུག
+regions-code = ཨང་རྟགས།
+regions-name = མིང་།
+regions-level = རིམ་པ།
+regions-breadcrumbs = གོང་རིམ་ས་ཁོངས།
+regions-children = འོག་གཏོགས་ས་ཁོངས་ { $count }
+regions-level-province = ཞིང་ཆེན།
+regions-level-prefecture = གྲོང་ཁྱེར། (ཁུལ།)
+regions-level-county = རྫོང་།
+regions-level-county_stat = རྫོང་རིམ་ལས་ཁང་།
+regions-level-township = ཤང་།
+regions-level-village = གྲོང་ཚོ།
+error-regions-not_found = མཚོ་སྔོན་ལ་ཨང་རྟགས་དེའི་ས་ཁོངས་མི་འདུག
+error-regions-invalid_code = ས་ཁོངས་ཨང་རྟགས་ནི་ཨང་གྲངས་ ༦ དང་ ༩ ཡང་ན་ ༡༢ ཡིན་དགོས།

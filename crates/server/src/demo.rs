@@ -1,0 +1,108 @@
+//! Demo data: departments and staff across several counties, citizens and enterprises, so
+//! that a newcomer can try every role. All identifiers are valid (check characters
+//! computed) but fictitious.
+
+use qy_identity::domain::NewAccount;
+use qy_kernel::region::RegionDirectory;
+use qy_kernel::Result;
+
+/// The password of every demo account (shown by `qingyun demo`).
+pub const DEMO_PASSWORD: &str = "qingyun-demo-2026";
+
+/// (username, display name, department, region, role)
+pub const DEMO_STAFF: &[(&str, &str, &str, &str, &str)] = &[
+    ("xining.admin", "王建国", "西宁市大数据管理局", "630100", "region_admin"),
+    ("chengzhong.officer", "李梅", "城中区政务服务中心", "630103", "department_admin"),
+    ("golmud.admin", "才让多杰", "格尔木市政务服务中心", "632801", "department_admin"),
+    ("golmud.officer", "马晓兰", "格尔木市政务服务中心", "632801", "officer"),
+    ("delingha.officer", "卓玛", "德令哈市生态环境局", "632802", "officer"),
+    ("yushu.officer", "扎西", "玉树市农牧局", "632701", "officer"),
+    ("gonghe.officer", "韩永福", "共和县市场监督管理局", "632521", "department_admin"),
+];
+
+/// (username, display name, region, birth date, sequence)
+const DEMO_CITIZENS: &[(&str, &str, &str, &str, &str)] = &[
+    ("tashi.herder", "扎西才让", "632801", "19850312", "031"),
+    ("zhuoma", "卓玛措", "632701", "19920708", "042"),
+    ("ma.wei", "马伟", "630103", "19780115", "017"),
+];
+
+/// (username, display name, region, organisation body (8 chars))
+const DEMO_ENTERPRISES: &[(&str, &str, &str, &str)] = &[
+    ("yak.coop", "格尔木市高原牦牛养殖专业合作社", "632801", "MA0ABC12"),
+    ("goji.trade", "德令哈枸杞产业有限公司", "632802", "MA0XYW34"),
+];
+
+fn resident_id(region: &str, birth: &str, seq: &str) -> Option<String> {
+    let first17 = format!("{region}{birth}{seq}");
+    qy_cnid::resident_id::compute_check_char(&first17).map(|c| format!("{first17}{c}"))
+}
+
+fn uscc(region: &str, body: &str) -> Option<String> {
+    // 9 = market regulation authority, 3 = farmers' cooperative / 1 = enterprise.
+    qy_cnid::Uscc::build("91", region, body).ok().map(|u| u.as_str().to_owned())
+}
+
+fn account(username: &str, name: &str, kind: &str) -> NewAccount {
+    NewAccount {
+        username: username.into(),
+        password: DEMO_PASSWORD.into(),
+        display_name: name.into(),
+        kind: kind.into(),
+        department_id: None,
+        region_code: None,
+        resident_id: None,
+        uscc: None,
+        roles: Vec::new(),
+    }
+}
+
+/// Seeds the demo. Idempotent: does nothing when the first demo account exists.
+pub async fn seed(identity: &qy_identity::Identity, regions: &dyn RegionDirectory) -> Result<bool> {
+    if qy_identity::store::account_by_username(&identity.db, DEMO_STAFF[0].0).await?.is_some() {
+        return Ok(false);
+    }
+    let mut departments: Vec<(String, String, String)> = Vec::new();
+    for (username, name, dep_name, region, role) in DEMO_STAFF {
+        let dep_id = match departments.iter().find(|(n, r, _)| n == dep_name && r == region) {
+            Some((_, _, id)) => id.clone(),
+            None => {
+                let d = identity.create_department(None, regions, dep_name, region).await?;
+                departments.push(((*dep_name).into(), (*region).into(), d.id.clone()));
+                d.id
+            }
+        };
+        let mut a = account(username, name, "staff");
+        a.department_id = Some(dep_id);
+        a.roles = vec![(*role).into()];
+        identity.create_account(None, regions, a).await?;
+    }
+    for (username, name, region, birth, seq) in DEMO_CITIZENS {
+        let mut a = account(username, name, "citizen");
+        a.region_code = Some((*region).into());
+        a.resident_id = resident_id(region, birth, seq);
+        identity.create_account(None, regions, a).await?;
+    }
+    for (username, name, region, body) in DEMO_ENTERPRISES {
+        let mut a = account(username, name, "enterprise");
+        a.region_code = Some((*region).into());
+        a.uscc = uscc(region, body);
+        identity.create_account(None, regions, a).await?;
+    }
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn demo_identifiers_are_valid() {
+        for (_, _, region, birth, seq) in super::DEMO_CITIZENS {
+            let id = super::resident_id(region, birth, seq).unwrap_or_default();
+            assert!(qy_cnid::ResidentId::parse(&id).is_ok(), "{id}");
+        }
+        for (_, _, region, body) in super::DEMO_ENTERPRISES {
+            let code = super::uscc(region, body).unwrap_or_default();
+            assert!(qy_cnid::Uscc::parse(&code).is_ok(), "{code}");
+        }
+    }
+}

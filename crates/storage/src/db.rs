@@ -1,0 +1,151 @@
+use std::path::Path;
+use std::time::Duration;
+
+use qy_kernel::{Error, Result};
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{AnyPool, Executor};
+
+/// Which SQL engine is behind the pool, for the few places where dialects differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+/// A connection pool plus its dialect. Cheap to clone.
+#[derive(Clone)]
+pub struct Db {
+    pool: AnyPool,
+    dialect: Dialect,
+    redacted_url: String,
+}
+
+impl std::fmt::Debug for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Db").field("url", &self.redacted_url).finish_non_exhaustive()
+    }
+}
+
+/// The SQLite URL of the default database file inside `data_dir`.
+pub fn sqlite_url_in(data_dir: &Path) -> String {
+    format!("sqlite://{}?mode=rwc", data_dir.join("qingyun.db").display())
+}
+
+/// `postgres://user:secret@host/db` → `postgres://user:***@host/db`, for logs and `Debug`.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let creds = &url[scheme_end + 3..at];
+            match creds.find(':') {
+                Some(colon) => format!("{}{}:***{}", &url[..scheme_end + 3], &creds[..colon], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+impl Db {
+    /// Connects to `url` (`sqlite://…` or `postgres://…`).
+    pub async fn connect(url: &str) -> Result<Self> {
+        sqlx::any::install_default_drivers();
+        let dialect = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Dialect::Postgres
+        } else if url.starts_with("sqlite:") {
+            Dialect::Sqlite
+        } else {
+            return Err(Error::bad_request(
+                "store.unsupported_url",
+                format!("database URL must start with sqlite:// or postgres://, got {}", redact_url(url)),
+            ));
+        };
+        let options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(10));
+        let options = match dialect {
+            // One writer at a time in SQLite: a small pool, and every connection waits for the
+            // write lock (busy_timeout) instead of failing with SQLITE_BUSY.
+            Dialect::Sqlite => options.max_connections(8).after_connect(|conn, _meta| {
+                Box::pin(async move {
+                    conn.execute("PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
+                        .await?;
+                    Ok(())
+                })
+            }),
+            Dialect::Postgres => options.max_connections(16),
+        };
+        let pool = options.connect(url).await.map_err(|e| {
+            Error::new(
+                qy_kernel::ErrorKind::Unavailable,
+                "store.unavailable",
+                format!("cannot open database {}: {e}", redact_url(url)),
+            )
+        })?;
+        if dialect == Dialect::Sqlite {
+            // WAL lets readers work while one writer commits; the mode persists in the file.
+            sqlx::query("PRAGMA journal_mode = WAL").fetch_all(&pool).await.map_err(crate::db_err)?;
+        }
+        Ok(Self { pool, dialect, redacted_url: redact_url(url) })
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
+    pub fn redacted_url(&self) -> &str {
+        &self.redacted_url
+    }
+
+    /// Is the database answering?
+    pub async fn ping(&self) -> bool {
+        sqlx::query("SELECT 1").fetch_one(&self.pool).await.is_ok()
+    }
+
+    /// Writes a consistent copy of a SQLite database to `dest` while it stays in use
+    /// (`VACUUM INTO`, SQLite's online snapshot). PostgreSQL is backed up with its own tools.
+    pub async fn backup_sqlite(&self, dest: &Path) -> Result<()> {
+        if self.dialect != Dialect::Sqlite {
+            return Err(Error::bad_request(
+                "store.backup_postgres",
+                "backup FILE works on the embedded SQLite store; back PostgreSQL up with pg_dump",
+            ));
+        }
+        if dest.exists() {
+            return Err(Error::conflict("store.backup_exists", format!("{} already exists", dest.display())));
+        }
+        sqlx::query("VACUUM INTO $1")
+            .bind(dest.display().to_string())
+            .execute(&self.pool)
+            .await
+            .map_err(crate::db_err)?;
+        Ok(())
+    }
+
+    /// Runs `PRAGMA integrity_check` (SQLite) and returns its verdict.
+    pub async fn integrity_ok(&self) -> Result<bool> {
+        if self.dialect != Dialect::Sqlite {
+            return Ok(self.ping().await);
+        }
+        let rows: Vec<AnyRow> = sqlx::query("PRAGMA integrity_check").fetch_all(&self.pool).await.map_err(crate::db_err)?;
+        use sqlx::Row;
+        Ok(rows.len() == 1 && rows[0].try_get::<String, _>(0).map(|s| s == "ok").unwrap_or(false))
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_url;
+
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(redact_url("postgres://qy:s3cret@db:5432/qy"), "postgres://qy:***@db:5432/qy");
+        assert_eq!(redact_url("postgres://qy@db/qy"), "postgres://qy@db/qy");
+        assert_eq!(redact_url("sqlite://x.db"), "sqlite://x.db");
+    }
+}

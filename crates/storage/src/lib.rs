@@ -1,0 +1,15 @@
+//! Database access shared by all modules. See README.md.
+
+pub mod db;
+mod error;
+mod migrate;
+mod params;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use db::{Db, Dialect};
+pub use error::{db_err, StoreResultExt};
+pub use migrate::{migrate, parity_problems, Migration, ModuleMigrations};
+pub use params::{Params, Value};
+pub use sqlx;
+pub use sqlx::Row;

@@ -1,0 +1,60 @@
+//! Dynamic SQL with `$N` placeholders that both SQLite and PostgreSQL accept.
+//! (`sqlx::QueryBuilder<Any>` emits `?`, which PostgreSQL rejects.)
+
+use sqlx::any::AnyArguments;
+use sqlx::query::Query;
+use sqlx::Any;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Text(String),
+    Int(i64),
+    Null,
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Self {
+        Value::Text(s.to_owned())
+    }
+}
+impl From<String> for Value {
+    fn from(s: String) -> Self {
+        Value::Text(s)
+    }
+}
+impl From<i64> for Value {
+    fn from(i: i64) -> Self {
+        Value::Int(i)
+    }
+}
+
+/// Collects bound values and hands out their `$N` numbers.
+#[derive(Debug, Default, Clone)]
+pub struct Params {
+    values: Vec<Value>,
+}
+
+impl Params {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a value and returns its placeholder (`$3`).
+    pub fn push(&mut self, v: impl Into<Value>) -> String {
+        self.values.push(v.into());
+        format!("${}", self.values.len())
+    }
+
+    /// Binds every collected value onto a query built from SQL that used the placeholders.
+    pub fn bind<'q>(self, sql: &'q str) -> Query<'q, Any, AnyArguments<'q>> {
+        let mut q = sqlx::query(sql);
+        for v in self.values {
+            q = match v {
+                Value::Text(s) => q.bind(s),
+                Value::Int(i) => q.bind(i),
+                Value::Null => q.bind(None::<String>),
+            };
+        }
+        q
+    }
+}
