@@ -87,9 +87,7 @@ impl InProcessBus {
 
     fn lock(&self) -> MutexGuard<'_, Vec<Group>> {
         // Nothing panics while holding the lock, but a poisoned list is still consistent.
-        self.groups
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.groups.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// For each matching group, its live members in the order to try them.
@@ -167,10 +165,7 @@ impl EventBus for InProcessBus {
         let (tx, mut rx) = mpsc::channel(self.capacity);
         {
             let mut groups = self.lock();
-            match groups
-                .iter_mut()
-                .find(|g| g.name == group && g.filter == filter)
-            {
+            match groups.iter_mut().find(|g| g.name == group && g.filter == filter) {
                 Some(g) => g.members.push(tx),
                 None => groups.push(Group {
                     name: group.to_owned(),
@@ -180,9 +175,7 @@ impl EventBus for InProcessBus {
                 }),
             }
         }
-        Ok(Box::pin(futures_util::stream::poll_fn(move |cx| {
-            rx.poll_recv(cx)
-        })))
+        Ok(Box::pin(futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx))))
     }
 
     fn name(&self) -> &'static str {

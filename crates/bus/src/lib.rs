@@ -21,10 +21,7 @@ pub use nats::{NatsBus, NatsBusBuilder, DEFAULT_STREAM, DEFAULT_SUBJECTS};
 
 /// Chooses the implementation: [`NatsBus`] (stream [`DEFAULT_STREAM`] over
 /// [`DEFAULT_SUBJECTS`]) when `nats_url` is given and not blank, else [`InProcessBus`].
-pub async fn connect(
-    nats_url: Option<&str>,
-    clock: Arc<dyn Clock>,
-) -> Result<Arc<dyn EventBus>, BusError> {
+pub async fn connect(nats_url: Option<&str>, clock: Arc<dyn Clock>) -> Result<Arc<dyn EventBus>, BusError> {
     match nats_url.map(str::trim).filter(|u| !u.is_empty()) {
         Some(url) => {
             let bus = NatsBus::builder(url).clock(clock).connect().await?;

@@ -274,20 +274,12 @@ impl NatsBus {
             ..Default::default()
         };
         // Create, or update the existing consumer's updatable settings (ack_wait, ...).
-        match self
-            .js
-            .create_consumer_on_stream(config, self.stream.as_str())
-            .await
-        {
+        match self.js.create_consumer_on_stream(config, self.stream.as_str()).await {
             Ok(c) => Ok(c),
             Err(create_err) => {
                 // The server refused the update (say, a setting it cannot change): keep
                 // using the consumer as it is, if it exists.
-                match self
-                    .js
-                    .get_consumer_from_stream(&durable, self.stream.as_str())
-                    .await
-                {
+                match self.js.get_consumer_from_stream(&durable, self.stream.as_str()).await {
                     Ok(c) => {
                         tracing::warn!(
                             consumer = %durable,
@@ -321,9 +313,7 @@ impl EventBus for NatsBus {
             .js
             .send_publish(
                 subject.to_owned(),
-                PublishMessage::build()
-                    .payload(body.into())
-                    .message_id(&event.id),
+                PublishMessage::build().payload(body.into()).message_id(&event.id),
             )
             .await
             .map_err(|e| unavailable(&format!("publish {subject}"), e))?
@@ -421,14 +411,8 @@ mod tests {
         let name = NatsBus::durable_name("notify.mail *x>", "qy.identity.>");
         assert!(name.starts_with("notify_mail__x__"), "{name}");
         assert!(!name.contains(['.', '*', '>', ' ']));
-        assert_eq!(
-            name,
-            NatsBus::durable_name("notify.mail *x>", "qy.identity.>")
-        );
-        assert_ne!(
-            name,
-            NatsBus::durable_name("notify.mail *x>", "qy.billing.>")
-        );
+        assert_eq!(name, NatsBus::durable_name("notify.mail *x>", "qy.identity.>"));
+        assert_ne!(name, NatsBus::durable_name("notify.mail *x>", "qy.billing.>"));
         assert_ne!(
             NatsBus::durable_name("a.b", "qy.>"),
             NatsBus::durable_name("a_b", "qy.>")

@@ -56,12 +56,7 @@ async fn every_group_gets_every_event() {
     let mut b = bus.subscribe("qy.>", "notify").await.unwrap();
     let mut ids = Vec::new();
     for i in 0..3 {
-        ids.push(
-            bus.publish("qy.identity.account.created", json!(i))
-                .await
-                .unwrap()
-                .id,
-        );
+        ids.push(bus.publish("qy.identity.account.created", json!(i)).await.unwrap().id);
     }
     for s in [&mut a, &mut b] {
         let mut got = Vec::new();
@@ -80,12 +75,7 @@ async fn members_of_a_group_share_the_work() {
     let mut b = bus.subscribe("qy.>", "worker").await.unwrap();
     let mut published = HashSet::new();
     for i in 0..10 {
-        published.insert(
-            bus.publish("qy.jobs.job.queued", json!(i))
-                .await
-                .unwrap()
-                .id,
-        );
+        published.insert(bus.publish("qy.jobs.job.queued", json!(i)).await.unwrap().id);
     }
     let mut seen = HashSet::new();
     for s in [&mut a, &mut b] {
@@ -103,21 +93,11 @@ async fn wildcard_filters() {
     let bus = bus();
     let mut star = bus.subscribe("qy.*.account.created", "star").await.unwrap();
     let mut tail = bus.subscribe("qy.identity.>", "tail").await.unwrap();
-    let created = bus
-        .publish("qy.identity.account.created", json!(1))
-        .await
-        .unwrap();
-    bus.publish("qy.identity.account.deleted", json!(2))
-        .await
-        .unwrap();
-    bus.publish("qy.x.y.account.created", json!(3))
-        .await
-        .unwrap();
+    let created = bus.publish("qy.identity.account.created", json!(1)).await.unwrap();
+    bus.publish("qy.identity.account.deleted", json!(2)).await.unwrap();
+    bus.publish("qy.x.y.account.created", json!(3)).await.unwrap();
     bus.publish("qy.identity", json!(4)).await.unwrap();
-    let other = bus
-        .publish("qy.billing.account.created", json!(5))
-        .await
-        .unwrap();
+    let other = bus.publish("qy.billing.account.created", json!(5)).await.unwrap();
 
     assert_eq!(recv(&mut star).await.id, created.id);
     assert_eq!(recv(&mut star).await.id, other.id);
@@ -139,10 +119,7 @@ async fn invalid_subjects_are_rejected() {
     }
     for bad in ["", "qy..x", "qy.>.x", "qy.a b"] {
         assert!(
-            matches!(
-                bus.subscribe(bad, "g").await,
-                Err(BusError::InvalidSubject(_))
-            ),
+            matches!(bus.subscribe(bad, "g").await, Err(BusError::InvalidSubject(_))),
             "subscribe {bad:?}"
         );
     }
@@ -174,9 +151,7 @@ async fn dropped_subscribers_are_cleaned_up() {
 
 #[tokio::test(start_paused = true)]
 async fn a_stuck_subscriber_costs_a_bounded_wait_and_is_counted() {
-    let bus = bus()
-        .with_capacity(1)
-        .with_send_timeout(Duration::from_millis(100));
+    let bus = bus().with_capacity(1).with_send_timeout(Duration::from_millis(100));
     let mut s = bus.subscribe("qy.>", "stuck").await.unwrap();
     let first = bus.publish("qy.a.b.c", json!(1)).await.unwrap();
     // The queue is full: each of these waits out the send timeout, then is dropped.
@@ -189,11 +164,7 @@ async fn a_stuck_subscriber_costs_a_bounded_wait_and_is_counted() {
 
 #[tokio::test(start_paused = true)]
 async fn a_slow_subscriber_loses_nothing_within_the_timeout() {
-    let bus = Arc::new(
-        bus()
-            .with_capacity(1)
-            .with_send_timeout(Duration::from_secs(1)),
-    );
+    let bus = Arc::new(bus().with_capacity(1).with_send_timeout(Duration::from_secs(1)));
     let mut s = bus.subscribe("qy.>", "slow").await.unwrap();
     let reader = tokio::spawn(async move {
         let mut got = Vec::new();
@@ -206,18 +177,13 @@ async fn a_slow_subscriber_loses_nothing_within_the_timeout() {
     for i in 0..5 {
         bus.publish("qy.a.b.c", json!(i)).await.unwrap();
     }
-    assert_eq!(
-        reader.await.unwrap(),
-        (0..5).map(|i| json!(i)).collect::<Vec<_>>()
-    );
+    assert_eq!(reader.await.unwrap(), (0..5).map(|i| json!(i)).collect::<Vec<_>>());
     assert_eq!(bus.dropped(), 0);
 }
 
 #[tokio::test]
 async fn a_full_member_is_skipped_for_one_with_room() {
-    let bus = bus()
-        .with_capacity(1)
-        .with_send_timeout(Duration::from_secs(5));
+    let bus = bus().with_capacity(1).with_send_timeout(Duration::from_secs(5));
     let mut a = bus.subscribe("qy.>", "w").await.unwrap();
     let mut b = bus.subscribe("qy.>", "w").await.unwrap();
     // Round-robin: a gets 1, b gets 2, and a's queue (length 1) is then full.
@@ -234,12 +200,6 @@ async fn a_full_member_is_skipped_for_one_with_room() {
 #[tokio::test]
 async fn connect_without_a_url_is_in_process() {
     let clock = Arc::new(FixedClock::new(0));
-    assert_eq!(
-        qy_bus::connect(None, clock.clone()).await.unwrap().name(),
-        "in-process"
-    );
-    assert_eq!(
-        qy_bus::connect(Some("  "), clock).await.unwrap().name(),
-        "in-process"
-    );
+    assert_eq!(qy_bus::connect(None, clock.clone()).await.unwrap().name(), "in-process");
+    assert_eq!(qy_bus::connect(Some("  "), clock).await.unwrap().name(), "in-process");
 }

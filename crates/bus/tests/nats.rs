@@ -61,12 +61,7 @@ where
         stream: format!("QYTEST_{run}"),
         prefix: format!("qyt{run}"),
     });
-    let bus = Arc::new(
-        configure(setup.builder())
-            .connect()
-            .await
-            .expect("connect to NATS"),
-    );
+    let bus = Arc::new(configure(setup.builder()).connect().await.expect("connect to NATS"));
     let outcome = tokio::spawn(body(setup.clone(), bus.clone())).await;
     if let Err(e) = bus.jetstream().delete_stream(&setup.stream).await {
         eprintln!("could not delete test stream {}: {e}", setup.stream);
@@ -133,10 +128,7 @@ async fn an_unacked_delivery_comes_back() {
         |b| b.ack_wait(Duration::from_secs(1)),
         |setup, bus| async move {
             let mut s = bus.subscribe(&setup.all(), "flaky").await.unwrap();
-            let sent = bus
-                .publish(&setup.subject("jobs.job.queued"), json!(1))
-                .await
-                .unwrap();
+            let sent = bus.publish(&setup.subject("jobs.job.queued"), json!(1)).await.unwrap();
             let first = next(&mut s).await;
             assert_eq!(first.event.id, sent.id);
             drop(first); // not acknowledged: the handler "crashed"
@@ -186,9 +178,7 @@ async fn members_of_a_group_share_the_events() {
             }
             assert_eq!(seen.keys().cloned().collect::<HashSet<_>>(), published);
             // Longer than ack_wait: nothing acknowledged comes back.
-            if let Ok(Some((who, d))) =
-                tokio::time::timeout(Duration::from_secs(3), both.next()).await
-            {
+            if let Ok(Some((who, d))) = tokio::time::timeout(Duration::from_secs(3), both.next()).await {
                 panic!("extra delivery to {who}: {:?}", d.event);
             }
             let per_member = seen.values().fold(HashMap::new(), |mut m, who| {
@@ -218,12 +208,9 @@ async fn every_group_gets_every_event() {
                     .id,
             );
         }
-        bus.publish(
-            &setup.subject("billing.invoice.created"),
-            json!("not for notify"),
-        )
-        .await
-        .unwrap();
+        bus.publish(&setup.subject("billing.invoice.created"), json!("not for notify"))
+            .await
+            .unwrap();
         for s in [&mut audit, &mut notify] {
             let mut got = Vec::new();
             for _ in 0..5 {
@@ -248,10 +235,7 @@ async fn messages_that_are_not_events_are_skipped_for_good() {
                 .unwrap()
                 .await
                 .unwrap();
-            let good = bus
-                .publish(&setup.subject("ok.thing.done"), json!(true))
-                .await
-                .unwrap();
+            let good = bus.publish(&setup.subject("ok.thing.done"), json!(true)).await.unwrap();
             assert_eq!(recv(&mut s).await, good);
             // The junk was terminated, not left to come back after ack_wait.
             if let Ok(Some(d)) = tokio::time::timeout(Duration::from_secs(3), s.next()).await {

@@ -106,8 +106,12 @@ fn main() -> ExitCode {
 }
 
 fn init_tracing(filter: &str) {
-    let filter = tracing_subscriber::EnvFilter::try_new(filter).unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_target(false).try_init();
+    let filter =
+        tracing_subscriber::EnvFilter::try_new(filter).unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .try_init();
 }
 
 async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
@@ -116,7 +120,9 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
         Command::Demo => serve(config, true).await,
         Command::Migrate => {
             let db = qy_storage::Db::connect(&config.database_url()).await.map_err(kerr)?;
-            let n = qy_storage::migrate(&db, &qy_server::modules::migrations(), SystemClock.now_ms()).await.map_err(kerr)?;
+            let n = qy_storage::migrate(&db, &qy_server::modules::migrations(), SystemClock.now_ms())
+                .await
+                .map_err(kerr)?;
             let loaded = qy_regions::load_shipped(&db).await.map_err(kerr)?;
             println!("applied {n} migrations; loaded {loaded} regions");
             Ok(ExitCode::SUCCESS)
@@ -130,14 +136,25 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
                 eprintln!("audit log intact: {} rows checked", verdict.rows_checked);
                 Ok(ExitCode::SUCCESS)
             } else {
-                eprintln!("audit log TAMPERED: {}", verdict.first_bad.as_ref().map(|b| b.problem.as_str()).unwrap_or("unknown"));
+                eprintln!(
+                    "audit log TAMPERED: {}",
+                    verdict
+                        .first_bad
+                        .as_ref()
+                        .map(|b| b.problem.as_str())
+                        .unwrap_or("unknown")
+                );
                 Ok(ExitCode::FAILURE)
             }
         }
         Command::Backup { file } => {
             let db = qy_storage::Db::connect(&config.database_url()).await.map_err(kerr)?;
             db.backup_sqlite(&file).await.map_err(kerr)?;
-            println!("backed up to {} (keep {} with it: it seals personal data)", file.display(), config.data_dir.join("secret.key").display());
+            println!(
+                "backed up to {} (keep {} with it: it seals personal data)",
+                file.display(),
+                config.data_dir.join("secret.key").display()
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Restore { file } => restore(&config, &file).await,
@@ -159,12 +176,24 @@ async fn serve(mut config: Config, demo: bool) -> anyhow::Result<ExitCode> {
     }
     if demo {
         let secret = config.load_or_create_secret().map_err(|e| anyhow!(e))?;
-        let identity = qy_identity::Identity::new(app.state.db.clone(), Arc::new(SystemClock), qy_identity::crypto::Sealer::new(secret));
-        qy_server::demo::seed(&identity, app.state.regions.as_ref()).await.map_err(kerr)?;
+        let identity = qy_identity::Identity::new(
+            app.state.db.clone(),
+            Arc::new(SystemClock),
+            qy_identity::crypto::Sealer::new(secret),
+        );
+        qy_server::demo::seed(&identity, app.state.regions.as_ref())
+            .await
+            .map_err(kerr)?;
     }
-    let listener = tokio::net::TcpListener::bind(&config.http_addr).await.with_context(|| format!("cannot listen on {}", config.http_addr))?;
+    let listener = tokio::net::TcpListener::bind(&config.http_addr)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.http_addr))?;
     let url = format!("http://{}", listener.local_addr()?);
-    println!("Qingyun is serving at {url}  (database: {}, data: {})", app.state.db.redacted_url(), config.data_dir.display());
+    println!(
+        "Qingyun is serving at {url}  (database: {}, data: {})",
+        app.state.db.redacted_url(),
+        config.data_dir.display()
+    );
     if demo {
         println!("\nDemo logins (password for all: {}):", qy_server::demo::DEMO_PASSWORD);
         println!("  admin                 operator (whole province)");
@@ -180,9 +209,23 @@ async fn serve(mut config: Config, demo: bool) -> anyhow::Result<ExitCode> {
 async fn user(cmd: UserCommand, config: Config) -> anyhow::Result<ExitCode> {
     let app = qy_server::build(&config).await.map_err(|e| anyhow!(e))?;
     let secret = config.load_or_create_secret().map_err(|e| anyhow!(e))?;
-    let identity = qy_identity::Identity::new(app.state.db.clone(), Arc::new(SystemClock), qy_identity::crypto::Sealer::new(secret));
+    let identity = qy_identity::Identity::new(
+        app.state.db.clone(),
+        Arc::new(SystemClock),
+        qy_identity::crypto::Sealer::new(secret),
+    );
     match cmd {
-        UserCommand::Create { username, kind, name, password, department, region, resident_id, uscc, roles } => {
+        UserCommand::Create {
+            username,
+            kind,
+            name,
+            password,
+            department,
+            region,
+            resident_id,
+            uscc,
+            roles,
+        } => {
             let new = qy_identity::domain::NewAccount {
                 display_name: name.unwrap_or_else(|| username.clone()),
                 username,
@@ -194,7 +237,10 @@ async fn user(cmd: UserCommand, config: Config) -> anyhow::Result<ExitCode> {
                 uscc,
                 roles,
             };
-            let a = identity.create_account(None, app.state.regions.as_ref(), new).await.map_err(kerr)?;
+            let a = identity
+                .create_account(None, app.state.regions.as_ref(), new)
+                .await
+                .map_err(kerr)?;
             println!("created {} ({}) id {}", a.username, a.kind, a.id);
         }
         UserCommand::List => {
@@ -215,7 +261,14 @@ async fn user(cmd: UserCommand, config: Config) -> anyhow::Result<ExitCode> {
                 .map_err(kerr)?;
                 for r in rows.iter().take(500) {
                     let a = &r.account;
-                    println!("{:<24} {:<10} {:<8} {} {}", a.username, a.kind, a.region_code, if a.disabled { "disabled" } else { "active" }, a.display_name);
+                    println!(
+                        "{:<24} {:<10} {:<8} {} {}",
+                        a.username,
+                        a.kind,
+                        a.region_code,
+                        if a.disabled { "disabled" } else { "active" },
+                        a.display_name
+                    );
                 }
                 if rows.len() <= 500 {
                     break;
@@ -224,10 +277,15 @@ async fn user(cmd: UserCommand, config: Config) -> anyhow::Result<ExitCode> {
             }
         }
         UserCommand::Disable { username } => {
-            let Some(row) = qy_identity::store::account_by_username(&identity.db, &username).await.map_err(kerr)? else {
+            let Some(row) = qy_identity::store::account_by_username(&identity.db, &username)
+                .await
+                .map_err(kerr)?
+            else {
                 bail!("no account named {username}");
             };
-            qy_identity::store::set_disabled(&identity.db, &row.account.id, true).await.map_err(kerr)?;
+            qy_identity::store::set_disabled(&identity.db, &row.account.id, true)
+                .await
+                .map_err(kerr)?;
             println!("disabled {username}");
         }
     }
@@ -239,16 +297,24 @@ async fn restore(config: &Config, file: &std::path::Path) -> anyhow::Result<Exit
         bail!("restore works on the embedded SQLite store; restore PostgreSQL with pg_restore");
     }
     // Check the backup opens and is intact before touching the live file.
-    let probe = qy_storage::Db::connect(&format!("sqlite://{}?mode=ro", file.display())).await.map_err(kerr)?;
+    let probe = qy_storage::Db::connect(&format!("sqlite://{}?mode=ro", file.display()))
+        .await
+        .map_err(kerr)?;
     if !probe.integrity_ok().await.map_err(kerr)? {
-        bail!("{} failed SQLite's integrity check; nothing was changed", file.display());
+        bail!(
+            "{} failed SQLite's integrity check; nothing was changed",
+            file.display()
+        );
     }
     probe.close().await;
     let target = config.data_dir.join("qingyun.db");
     if let Ok(listener) = std::net::TcpListener::bind(&config.http_addr) {
         drop(listener);
     } else {
-        bail!("something is listening on {}: stop the server before restoring", config.http_addr);
+        bail!(
+            "something is listening on {}: stop the server before restoring",
+            config.http_addr
+        );
     }
     std::fs::create_dir_all(&config.data_dir)?;
     for suffix in ["-wal", "-shm"] {

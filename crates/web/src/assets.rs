@@ -16,12 +16,28 @@ struct Asset {
 }
 
 const ASSETS: &[Asset] = &[
-    Asset { logical: "qingyun.css", mime: "text/css; charset=utf-8", bytes: include_bytes!("../../../web/static/qingyun.css") },
-    Asset { logical: "qingyun.js", mime: "text/javascript; charset=utf-8", bytes: include_bytes!("../../../web/static/qingyun.js") },
-    Asset { logical: "favicon.svg", mime: "image/svg+xml", bytes: include_bytes!("../../../web/static/favicon.svg") },
+    Asset {
+        logical: "qingyun.css",
+        mime: "text/css; charset=utf-8",
+        bytes: include_bytes!("../../../web/static/qingyun.css"),
+    },
+    Asset {
+        logical: "qingyun.js",
+        mime: "text/javascript; charset=utf-8",
+        bytes: include_bytes!("../../../web/static/qingyun.js"),
+    },
+    Asset {
+        logical: "favicon.svg",
+        mime: "image/svg+xml",
+        bytes: include_bytes!("../../../web/static/favicon.svg"),
+    },
     // Third-party front-end code comes from npm (web/package-lock.json); build.rs copies it
     // into OUT_DIR, or leaves an empty file when `npm ci` has not run: pages work without it.
-    Asset { logical: "htmx.min.js", mime: "text/javascript; charset=utf-8", bytes: include_bytes!(concat!(env!("OUT_DIR"), "/htmx.min.js")) },
+    Asset {
+        logical: "htmx.min.js",
+        mime: "text/javascript; charset=utf-8",
+        bytes: include_bytes!(concat!(env!("OUT_DIR"), "/htmx.min.js")),
+    },
 ];
 
 struct Index {
@@ -61,7 +77,10 @@ pub fn url(logical: &str) -> Option<String> {
 pub async fn serve(Path(name): Path<String>) -> Response {
     match index().by_hashed.get(&name) {
         Some(a) if !a.bytes.is_empty() => (
-            [(header::CONTENT_TYPE, a.mime), (header::CACHE_CONTROL, "public, max-age=31536000, immutable")],
+            [
+                (header::CONTENT_TYPE, a.mime),
+                (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+            ],
             a.bytes,
         )
             .into_response(),

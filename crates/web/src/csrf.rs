@@ -20,7 +20,9 @@ pub fn new_token() -> String {
 
 /// Does the submitted token match the expected one?
 pub fn matches(expected: &str, submitted: &str) -> bool {
-    !expected.is_empty() && expected.len() == submitted.len() && bool::from(expected.as_bytes().ct_eq(submitted.as_bytes()))
+    !expected.is_empty()
+        && expected.len() == submitted.len()
+        && bool::from(expected.as_bytes().ct_eq(submitted.as_bytes()))
 }
 
 #[cfg(test)]

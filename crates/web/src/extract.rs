@@ -65,7 +65,9 @@ impl FromRequestParts<AppState> for ApiUser {
             .headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .ok_or_else(|| Error::unauthenticated("send Authorization: Bearer TOKEN (POST /api/v1/identity/sessions gives one)"))?;
+            .ok_or_else(|| {
+                Error::unauthenticated("send Authorization: Bearer TOKEN (POST /api/v1/identity/sessions gives one)")
+            })?;
         let token = header
             .strip_prefix("Bearer ")
             .or_else(|| header.strip_prefix("bearer "))
@@ -77,7 +79,12 @@ impl FromRequestParts<AppState> for ApiUser {
                 ActorSlot::set(parts, &a.principal.account_id);
                 Ok(ApiUser(a.principal))
             }
-            None => Err(Error::new(ErrorKind::Unauthenticated, "auth.invalid_token", "the token is unknown, expired or revoked").into()),
+            None => Err(Error::new(
+                ErrorKind::Unauthenticated,
+                "auth.invalid_token",
+                "the token is unknown, expired or revoked",
+            )
+            .into()),
         }
     }
 }
@@ -146,11 +153,17 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             })
             .unwrap_or(false);
         if !json_type {
-            return Err(Error::bad_request("request.unsupported_media_type", "send the body as application/json").into());
+            return Err(
+                Error::bad_request("request.unsupported_media_type", "send the body as application/json").into(),
+            );
         }
         let bytes = axum::body::Bytes::from_request(req, state).await.map_err(|e| {
             if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                Error::new(ErrorKind::PayloadTooLarge, "request.too_large", "the request body is larger than this endpoint accepts")
+                Error::new(
+                    ErrorKind::PayloadTooLarge,
+                    "request.too_large",
+                    "the request body is larger than this endpoint accepts",
+                )
             } else {
                 Error::bad_request("request.unreadable_body", e.body_text())
             }
@@ -159,8 +172,20 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
         serde_path_to_error::deserialize(de).map(ApiJson).map_err(|e| {
             let path = e.path().to_string();
             let inner = e.into_inner();
-            let code = if inner.is_syntax() || inner.is_eof() { "request.malformed_json" } else { "request.invalid_field" };
-            Error::bad_request(code, if path == "." { inner.to_string() } else { format!("{path}: {inner}") }).into()
+            let code = if inner.is_syntax() || inner.is_eof() {
+                "request.malformed_json"
+            } else {
+                "request.invalid_field"
+            };
+            Error::bad_request(
+                code,
+                if path == "." {
+                    inner.to_string()
+                } else {
+                    format!("{path}: {inner}")
+                },
+            )
+            .into()
         })
     }
 }
@@ -173,17 +198,30 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
     type Rejection = PageError;
     async fn from_request(req: Request, state: &AppState) -> Result<Self, PageError> {
         let (mut parts, body) = req.into_parts();
-        let base = Base::from_request_parts(&mut parts, state).await.map_err(|e| match e {})?;
-        let bytes = axum::body::to_bytes(body, 256 * 1024)
+        let base = Base::from_request_parts(&mut parts, state)
             .await
-            .map_err(|_| PageError::new(state, &base, Error::new(ErrorKind::PayloadTooLarge, "request.too_large", "form too large")))?;
+            .map_err(|e| match e {})?;
+        let bytes = axum::body::to_bytes(body, 256 * 1024).await.map_err(|_| {
+            PageError::new(
+                state,
+                &base,
+                Error::new(ErrorKind::PayloadTooLarge, "request.too_large", "form too large"),
+            )
+        })?;
         let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
-        let submitted = fields.iter().find(|(k, _)| k == csrf::FIELD).map(|(_, v)| v.as_str()).unwrap_or("");
+        let submitted = fields
+            .iter()
+            .find(|(k, _)| k == csrf::FIELD)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("");
         if base.fresh_csrf || !csrf::matches(&base.csrf, submitted) {
             return Err(PageError::new(
                 state,
                 &base,
-                Error::forbidden("request.csrf", "the form expired or came from another site; reload the page and try again"),
+                Error::forbidden(
+                    "request.csrf",
+                    "the form expired or came from another site; reload the page and try again",
+                ),
             ));
         }
         serde_urlencoded::from_bytes::<T>(&bytes)

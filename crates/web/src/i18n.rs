@@ -184,9 +184,21 @@ mod tests {
     #[test]
     fn missing_translation_falls_back() {
         let src = [
-            FtlSource { locale: "zh-CN", name: "t", text: "hello = 你好，{ $name }！\nonly-zh = 只有中文\n" },
-            FtlSource { locale: "en", name: "t", text: "hello = Hello, { $name }!\n" },
-            FtlSource { locale: "bo", name: "t", text: "hello = བཀྲ་ཤིས་བདེ་ལེགས། { $name }\n" },
+            FtlSource {
+                locale: "zh-CN",
+                name: "t",
+                text: "hello = 你好，{ $name }！\nonly-zh = 只有中文\n",
+            },
+            FtlSource {
+                locale: "en",
+                name: "t",
+                text: "hello = Hello, { $name }!\n",
+            },
+            FtlSource {
+                locale: "bo",
+                name: "t",
+                text: "hello = བཀྲ་ཤིས་བདེ་ལེགས། { $name }\n",
+            },
         ];
         let i = I18n::new(&src).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(i.t("en", "hello", &[("name", "Ada".into())]), "Hello, Ada!");

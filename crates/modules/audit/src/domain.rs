@@ -232,10 +232,7 @@ impl Verifier {
                         seq,
                         ProblemKind::Order,
                         Some(last.seq),
-                        format!(
-                            "seq goes from {} to {seq} (rows reordered or duplicated)",
-                            last.seq
-                        ),
+                        format!("seq goes from {} to {seq} (rows reordered or duplicated)", last.seq),
                     ));
                 }
                 if seq != last.seq + 1 {
@@ -351,20 +348,7 @@ pub fn day_start_ms(date: &str) -> Option<i64> {
     };
     let (y, m, d) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let month_days = [
-        31,
-        if leap { 29 } else { 28 },
-        31,
-        30,
-        31,
-        30,
-        31,
-        31,
-        30,
-        31,
-        30,
-        31,
-    ];
+    let month_days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
     let max = *month_days.get(usize::try_from(m).ok()?.checked_sub(1)?)?;
     if !(1..=max).contains(&d) {
         return None;
@@ -416,11 +400,7 @@ mod tests {
                 seq: r.seq,
                 hash: r.hash.clone(),
             });
-            rows.push(Entry::next(
-                prev.as_ref(),
-                1_700_000_000_000 + i * 1000,
-                &entry(i),
-            ));
+            rows.push(Entry::next(prev.as_ref(), 1_700_000_000_000 + i * 1000, &entry(i)));
         }
         let last = rows.last().unwrap();
         let head = Head {
@@ -498,10 +478,7 @@ mod tests {
         rows[4].outcome = "403".into();
         let b = first_bad(&rows, &head);
         assert_eq!((b.seq, b.kind), (5, ProblemKind::Altered));
-        assert_eq!(
-            b.problem,
-            "row seq 5: hash does not match its content (altered)"
-        );
+        assert_eq!(b.problem, "row seq 5: hash does not match its content (altered)");
 
         let (mut rows, head) = chain(10);
         rows[6].reason = None;
@@ -514,10 +491,7 @@ mod tests {
         rows[4].actor = "someone-else".into();
         rows[4].hash = rows[4].computed_hash();
         let b = first_bad(&rows, &head);
-        assert_eq!(
-            (b.seq, b.kind, b.related_seq),
-            (6, ProblemKind::BrokenLink, Some(5))
-        );
+        assert_eq!((b.seq, b.kind, b.related_seq), (6, ProblemKind::BrokenLink, Some(5)));
         assert_eq!(
             b.problem,
             "row seq 6: prev_hash does not match row seq 5 (a row before it was deleted, inserted or reordered)"
@@ -529,10 +503,7 @@ mod tests {
         let (mut rows, head) = chain(10);
         rows.remove(4);
         let b = first_bad(&rows, &head);
-        assert_eq!(
-            (b.seq, b.kind, b.related_seq),
-            (6, ProblemKind::Gap, Some(4))
-        );
+        assert_eq!((b.seq, b.kind, b.related_seq), (6, ProblemKind::Gap, Some(4)));
         assert_eq!(b.problem, "seq jumps from 4 to 6 (rows deleted)");
     }
 
@@ -542,10 +513,7 @@ mod tests {
         rows.remove(0);
         let b = first_bad(&rows, &head);
         assert_eq!((b.seq, b.kind), (2, ProblemKind::BadStart));
-        assert_eq!(
-            b.problem,
-            "log starts at seq 2, not 1 (rows deleted at the start)"
-        );
+        assert_eq!(b.problem, "log starts at seq 2, not 1 (rows deleted at the start)");
     }
 
     #[test]
@@ -564,13 +532,13 @@ mod tests {
         let (mut rows, head) = chain(10);
         rows.pop();
         let b = first_bad(&rows, &head);
-        assert_eq!(
-            (b.seq, b.kind, b.related_seq),
-            (10, ProblemKind::TruncatedEnd, Some(9))
-        );
+        assert_eq!((b.seq, b.kind, b.related_seq), (10, ProblemKind::TruncatedEnd, Some(9)));
         assert_eq!(
             b.problem,
-            format!("audit_head says last row is seq 10 with hash {}, log ends at seq 9 (rows deleted at the end)", head.hash)
+            format!(
+                "audit_head says last row is seq 10 with hash {}, log ends at seq 9 (rows deleted at the end)",
+                head.hash
+            )
         );
     }
 
@@ -587,11 +555,7 @@ mod tests {
         for i in 0..10 {
             let (mut rows, head) = chain(10);
             rows.remove(i);
-            assert!(
-                !verify(&rows, Some(&head)).ok,
-                "deleting row {} went unnoticed",
-                i + 1
-            );
+            assert!(!verify(&rows, Some(&head)).ok, "deleting row {} went unnoticed", i + 1);
         }
     }
 
@@ -620,10 +584,7 @@ mod tests {
         let extra = Entry::next(Some(&head), 1, &entry(6));
         rows.push(extra);
         let b = first_bad(&rows, &head);
-        assert_eq!(
-            (b.seq, b.kind, b.related_seq),
-            (5, ProblemKind::HeadMismatch, Some(6))
-        );
+        assert_eq!((b.seq, b.kind, b.related_seq), (5, ProblemKind::HeadMismatch, Some(6)));
     }
 
     #[test]
@@ -662,27 +623,18 @@ mod tests {
         rows[4].seq = 4;
         rows.sort_by_key(|r| r.seq);
         let b = first_bad(&rows, &head);
-        assert_eq!(
-            (b.seq, b.kind, b.related_seq),
-            (4, ProblemKind::BrokenLink, Some(3))
-        );
+        assert_eq!((b.seq, b.kind, b.related_seq), (4, ProblemKind::BrokenLink, Some(3)));
 
         // Fed out of order, the seq itself goes backwards.
         let (mut rows, head) = chain(10);
         rows.swap(3, 4);
         let b = first_bad(&rows, &head);
-        assert_eq!(
-            (b.seq, b.kind, b.related_seq),
-            (5, ProblemKind::Gap, Some(3))
-        );
+        assert_eq!((b.seq, b.kind, b.related_seq), (5, ProblemKind::Gap, Some(3)));
         let (mut rows, head) = chain(10);
         let dup = rows[2].clone();
         rows.insert(3, dup);
         let b = first_bad(&rows, &head);
-        assert_eq!(
-            (b.seq, b.kind, b.related_seq),
-            (3, ProblemKind::Order, Some(3))
-        );
+        assert_eq!((b.seq, b.kind, b.related_seq), (3, ProblemKind::Order, Some(3)));
     }
 
     #[test]

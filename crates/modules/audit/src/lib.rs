@@ -10,7 +10,7 @@ use qy_web::i18n::FtlSource;
 use qy_web::{Cloud, Module, NavItem};
 
 pub use domain::{BadRow, Entry, ProblemKind, Verdict};
-pub use service::{append, list, sink, verify, AuditLog};
+pub use service::{append, append_returning, list, sink, verify, AuditLog};
 pub use store::Filter;
 
 /// Reading the audit log and verifying its chain. Operators always may.

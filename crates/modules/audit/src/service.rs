@@ -18,16 +18,18 @@ const ATTEMPTS: u32 = 5;
 const VERIFY_PAGE: i64 = 5000;
 
 /// Appends `entry` at `clock_ms`, retrying up to five times on lock contention
-/// (`store.busy`) or a seq collision (`store.conflict`). Returns the appended row.
-pub async fn append(db: &Db, clock_ms: i64, entry: AuditEntry) -> Result<Entry> {
+/// (`store.busy`) or a seq collision (`store.conflict`). Returns once committed.
+pub async fn append(db: &Db, clock_ms: i64, entry: AuditEntry) -> Result<()> {
+    append_returning(db, clock_ms, entry).await.map(|_| ())
+}
+
+/// `append`, returning the appended row.
+pub async fn append_returning(db: &Db, clock_ms: i64, entry: AuditEntry) -> Result<Entry> {
     let mut attempt = 1;
     loop {
         match store::append(db, clock_ms, &entry).await {
             Ok(row) => return Ok(row),
-            Err(e)
-                if attempt < ATTEMPTS
-                    && matches!(e.code.as_ref(), "store.busy" | "store.conflict") =>
-            {
+            Err(e) if attempt < ATTEMPTS && matches!(e.code.as_ref(), "store.busy" | "store.conflict") => {
                 tracing::warn!(attempt, code = %e.code, detail = %e.detail, "audit append contended; retrying");
                 tokio::time::sleep(Duration::from_millis(20 * u64::from(attempt))).await;
                 attempt += 1;
@@ -43,12 +45,7 @@ pub async fn verify(db: &Db) -> Result<Verdict> {
 }
 
 /// Rows matching `filter`, newest first, seq below `before_seq`, at most `limit`.
-pub async fn list(
-    db: &Db,
-    filter: &Filter,
-    before_seq: Option<i64>,
-    limit: i64,
-) -> Result<Vec<Entry>> {
+pub async fn list(db: &Db, filter: &Filter, before_seq: Option<i64>, limit: i64) -> Result<Vec<Entry>> {
     store::list(db, filter, before_seq, limit).await
 }
 
@@ -77,7 +74,7 @@ impl AuditLog {
             // The advisory lock in the transaction serializes appends across instances.
             Dialect::Postgres => None,
         };
-        append(&self.db, self.clock.now_ms(), entry).await
+        append_returning(&self.db, self.clock.now_ms(), entry).await
     }
 }
 

@@ -11,8 +11,7 @@ use crate::domain::{Entry, Head, Verdict, Verifier};
 /// Advisory lock key that serializes appends across PostgreSQL connections and instances.
 const APPEND_LOCK_KEY: i64 = 0x5159_4155_4449; // "QYAUDI"
 
-const COLUMNS: &str =
-    "seq, at_ms, actor, action, target, outcome, reason, request_id, prev_hash, hash";
+const COLUMNS: &str = "seq, at_ms, actor, action, target, outcome, reason, request_id, prev_hash, hash";
 
 /// What the log viewer filters on. Empty fields filter nothing.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -50,17 +49,11 @@ fn append_err(e: qy_storage::sqlx::Error) -> Error {
     let busy = e.as_database_error().is_some_and(|d| {
         let code = d.code().map(|c| c.into_owned()).unwrap_or_default();
         // SQLite BUSY, LOCKED and their extended codes; PostgreSQL 40001 and 40P01.
-        matches!(
-            code.as_str(),
-            "5" | "6" | "261" | "262" | "517" | "40001" | "40P01"
-        ) || d.message().contains("database is locked")
+        matches!(code.as_str(), "5" | "6" | "261" | "262" | "517" | "40001" | "40P01")
+            || d.message().contains("database is locked")
     });
     if busy {
-        Error::new(
-            ErrorKind::Unavailable,
-            "store.busy",
-            format!("database busy: {e}"),
-        )
+        Error::new(ErrorKind::Unavailable, "store.busy", format!("database busy: {e}"))
     } else {
         db_err(e)
     }
@@ -119,9 +112,7 @@ pub async fn append(db: &Db, at_ms: i64, entry: &AuditEntry) -> Result<Entry> {
         }
     }
     let row = Entry::next(head.as_ref(), at_ms, entry);
-    let sql = format!(
-        "INSERT INTO audit_log ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
-    );
+    let sql = format!("INSERT INTO audit_log ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)");
     qy_storage::sqlx::query(&sql)
         .bind(row.seq)
         .bind(row.at_ms)
@@ -164,12 +155,7 @@ pub async fn verify(db: &Db, page: i64) -> Result<Verdict> {
     let sql_next = format!("SELECT {COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2");
     'pages: loop {
         let rows = match after {
-            None => {
-                qy_storage::sqlx::query(&sql_first)
-                    .bind(page)
-                    .fetch_all(&mut *tx)
-                    .await
-            }
+            None => qy_storage::sqlx::query(&sql_first).bind(page).fetch_all(&mut *tx).await,
             Some(a) => {
                 qy_storage::sqlx::query(&sql_next)
                     .bind(a)
@@ -196,12 +182,7 @@ pub async fn verify(db: &Db, page: i64) -> Result<Verdict> {
 }
 
 /// Rows matching `filter`, newest first, with seq below `before_seq`; at most `limit`.
-pub async fn list(
-    db: &Db,
-    filter: &Filter,
-    before_seq: Option<i64>,
-    limit: i64,
-) -> Result<Vec<Entry>> {
+pub async fn list(db: &Db, filter: &Filter, before_seq: Option<i64>, limit: i64) -> Result<Vec<Entry>> {
     let mut p = Params::new();
     let mut sql = format!("SELECT {COLUMNS} FROM audit_log WHERE 1 = 1");
     if let Some(actor) = &filter.actor {
@@ -243,7 +224,5 @@ pub async fn count(db: &Db) -> Result<i64> {
 }
 
 fn escape_like(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
+    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }

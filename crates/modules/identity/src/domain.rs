@@ -19,17 +19,40 @@ pub mod perm {
     /// Define roles.
     pub const ROLES_MANAGE: &str = "identity.roles.manage";
 
-    pub const ALL: &[&str] = &[STAFF_READ, STAFF_MANAGE, DEPARTMENTS_MANAGE, PUBLIC_READ, PERSONAL_DATA_READ, ROLES_MANAGE, "audit.read"];
+    pub const ALL: &[&str] = &[
+        STAFF_READ,
+        STAFF_MANAGE,
+        DEPARTMENTS_MANAGE,
+        PUBLIC_READ,
+        PERSONAL_DATA_READ,
+        ROLES_MANAGE,
+        "audit.read",
+    ];
 }
 
 /// Roles every installation starts with.
 pub const BUILTIN_ROLES: &[(&str, &str, &[&str])] = &[
-    ("officer", "Department officer: sees colleagues in their region", &[perm::STAFF_READ]),
-    ("department_admin", "Department administrator: manages their department's staff", &[perm::STAFF_READ, perm::STAFF_MANAGE]),
+    (
+        "officer",
+        "Department officer: sees colleagues in their region",
+        &[perm::STAFF_READ],
+    ),
+    (
+        "department_admin",
+        "Department administrator: manages their department's staff",
+        &[perm::STAFF_READ, perm::STAFF_MANAGE],
+    ),
     (
         "region_admin",
         "Regional administrator: departments, staff and audit of a region subtree",
-        &[perm::STAFF_READ, perm::STAFF_MANAGE, perm::DEPARTMENTS_MANAGE, perm::PUBLIC_READ, perm::PERSONAL_DATA_READ, "audit.read"],
+        &[
+            perm::STAFF_READ,
+            perm::STAFF_MANAGE,
+            perm::DEPARTMENTS_MANAGE,
+            perm::PUBLIC_READ,
+            perm::PERSONAL_DATA_READ,
+            "audit.read",
+        ],
     ),
 ];
 
@@ -116,19 +139,26 @@ pub struct NewAccount {
 pub fn parse_kind(kind: &str) -> Result<PrincipalKind> {
     match PrincipalKind::parse(kind) {
         Some(k) if k != PrincipalKind::System => Ok(k),
-        _ => Err(Error::bad_request("identity.invalid_kind", format!("kind must be citizen, enterprise, staff or operator, not {kind:?}"))),
+        _ => Err(Error::bad_request(
+            "identity.invalid_kind",
+            format!("kind must be citizen, enterprise, staff or operator, not {kind:?}"),
+        )),
     }
 }
 
 /// User names: 3–64 of `a-z 0-9 . _ -`, starting with a letter or digit.
 pub fn validate_username(u: &str) -> Result<()> {
     let ok = (3..=64).contains(&u.len())
-        && u.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
+        && u.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
         && u.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric());
     if ok {
         Ok(())
     } else {
-        Err(Error::bad_request("identity.invalid_username", "user names have 3–64 characters: lower-case letters, digits, '.', '_', '-'"))
+        Err(Error::bad_request(
+            "identity.invalid_username",
+            "user names have 3–64 characters: lower-case letters, digits, '.', '_', '-'",
+        ))
     }
 }
 
@@ -137,7 +167,10 @@ pub fn validate_password(p: &str) -> Result<()> {
     if p.chars().count() >= 10 && p.len() <= 1024 {
         Ok(())
     } else {
-        Err(Error::bad_request("identity.weak_password", "passwords need at least 10 characters"))
+        Err(Error::bad_request(
+            "identity.weak_password",
+            "passwords need at least 10 characters",
+        ))
     }
 }
 
@@ -146,7 +179,10 @@ pub fn validate_display_name(n: &str) -> Result<()> {
     if (1..=100).contains(&count) {
         Ok(())
     } else {
-        Err(Error::bad_request("identity.invalid_display_name", "the display name needs 1–100 characters"))
+        Err(Error::bad_request(
+            "identity.invalid_display_name",
+            "the display name needs 1–100 characters",
+        ))
     }
 }
 

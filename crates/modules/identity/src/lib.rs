@@ -18,8 +18,10 @@ use qy_web::{AppState, Cloud, Module, NavItem};
 
 pub use service::Identity;
 
-pub const MIGRATIONS: ModuleMigrations =
-    ModuleMigrations { module: "identity", migrations: &[migration!(1, "0001_identity.sql")] };
+pub const MIGRATIONS: ModuleMigrations = ModuleMigrations {
+    module: "identity",
+    migrations: &[migration!(1, "0001_identity.sql")],
+};
 
 /// The module, holding the sealer for personal data.
 pub struct IdentityModule {
@@ -28,7 +30,9 @@ pub struct IdentityModule {
 
 /// `secret` is the platform secret (32 bytes) that seals personal data at rest.
 pub fn module(secret: [u8; 32]) -> IdentityModule {
-    IdentityModule { sealer: crypto::Sealer::new(secret) }
+    IdentityModule {
+        sealer: crypto::Sealer::new(secret),
+    }
 }
 
 /// What handlers of this module need besides `AppState`.
@@ -49,18 +53,28 @@ impl Module for IdentityModule {
         MIGRATIONS
     }
     fn api(&self) -> qy_web::utoipa_axum::router::OpenApiRouter<AppState> {
-        http::api::router().layer(axum::Extension(Ctx { sealer: self.sealer.clone() }))
+        http::api::router().layer(axum::Extension(Ctx {
+            sealer: self.sealer.clone(),
+        }))
     }
     fn pages(&self) -> axum::Router<AppState> {
-        http::pages::router().layer(axum::Extension(Ctx { sealer: self.sealer.clone() }))
+        http::pages::router().layer(axum::Extension(Ctx {
+            sealer: self.sealer.clone(),
+        }))
     }
     fn templates(&self) -> &'static [(&'static str, &'static str)] {
         &[
             ("identity/login.html", include_str!("../templates/login.html")),
             ("identity/account.html", include_str!("../templates/account.html")),
             ("identity/staff.html", include_str!("../templates/staff.html")),
-            ("identity/account_detail.html", include_str!("../templates/account_detail.html")),
-            ("identity/departments.html", include_str!("../templates/departments.html")),
+            (
+                "identity/account_detail.html",
+                include_str!("../templates/account_detail.html"),
+            ),
+            (
+                "identity/departments.html",
+                include_str!("../templates/departments.html"),
+            ),
             ("identity/roles.html", include_str!("../templates/roles.html")),
         ]
     }
@@ -70,7 +84,13 @@ impl Module for IdentityModule {
     fn nav(&self) -> Vec<NavItem> {
         use domain::perm;
         vec![
-            NavItem { cloud: Cloud::Base, href: "/admin/staff", label: "identity-nav-staff", permission: Some(perm::STAFF_READ), public: false },
+            NavItem {
+                cloud: Cloud::Base,
+                href: "/admin/staff",
+                label: "identity-nav-staff",
+                permission: Some(perm::STAFF_READ),
+                public: false,
+            },
             NavItem {
                 cloud: Cloud::Base,
                 href: "/admin/departments",
@@ -78,7 +98,13 @@ impl Module for IdentityModule {
                 permission: Some(perm::STAFF_READ),
                 public: false,
             },
-            NavItem { cloud: Cloud::Base, href: "/admin/roles", label: "identity-nav-roles", permission: Some(perm::ROLES_MANAGE), public: false },
+            NavItem {
+                cloud: Cloud::Base,
+                href: "/admin/roles",
+                label: "identity-nav-roles",
+                permission: Some(perm::ROLES_MANAGE),
+                public: false,
+            },
         ]
     }
 }

@@ -40,7 +40,9 @@ async fn hash_blocking(password: String) -> Result<String> {
 }
 
 async fn verify_blocking(password: String, phc: String) -> bool {
-    tokio::task::spawn_blocking(move || crypto::verify_password(&password, &phc)).await.unwrap_or(false)
+    tokio::task::spawn_blocking(move || crypto::verify_password(&password, &phc))
+        .await
+        .unwrap_or(false)
 }
 
 impl Identity {
@@ -54,7 +56,13 @@ impl Identity {
     /// `kind` is `web` (cookie, with a CSRF token) or `api` (bearer).
     pub async fn login(&self, username: &str, password: &str, kind: &str) -> Result<Login> {
         let now = self.clock.now_ms();
-        let invalid = || Error::new(ErrorKind::Unauthenticated, "identity.invalid_credentials", "wrong user name or password");
+        let invalid = || {
+            Error::new(
+                ErrorKind::Unauthenticated,
+                "identity.invalid_credentials",
+                "wrong user name or password",
+            )
+        };
         let username = username.trim().to_lowercase();
         let Some(row) = store::account_by_username(&self.db, &username).await? else {
             // Same work as for a real account, so timing does not reveal which names exist.
@@ -77,14 +85,32 @@ impl Identity {
             return Err(invalid());
         }
         if row.account.disabled {
-            return Err(Error::forbidden("identity.account_disabled", "this account is disabled"));
+            return Err(Error::forbidden(
+                "identity.account_disabled",
+                "this account is disabled",
+            ));
         }
         store::reset_failures(&self.db, &row.account.id).await?;
         let token = crypto::new_token(SESSION_PREFIX);
         let csrf = (kind == "web").then(qy_web::csrf::new_token);
         let expires_at = now + domain::SESSION_MS;
-        store::insert_session(&self.db, &crypto::token_hash(&token), &row.account.id, kind, csrf.as_deref(), now, expires_at).await?;
-        Ok(Login { token, csrf_token: csrf, expires_at, account: row.account, locale: row.locale })
+        store::insert_session(
+            &self.db,
+            &crypto::token_hash(&token),
+            &row.account.id,
+            kind,
+            csrf.as_deref(),
+            now,
+            expires_at,
+        )
+        .await?;
+        Ok(Login {
+            token,
+            csrf_token: csrf,
+            expires_at,
+            account: row.account,
+            locale: row.locale,
+        })
     }
 
     pub async fn logout(&self, token: &str) -> Result<()> {
@@ -96,32 +122,53 @@ impl Identity {
         let now = self.clock.now_ms();
         let hash = crypto::token_hash(token);
         if token.starts_with(SESSION_PREFIX) {
-            let Some((account_id, csrf)) = store::session(&self.db, &hash, if web { "web" } else { "api" }, now).await? else {
+            let Some((account_id, csrf)) =
+                store::session(&self.db, &hash, if web { "web" } else { "api" }, now).await?
+            else {
                 return Ok(None);
             };
             return self.principal_of(&account_id, None).await.map(|p| {
-                p.map(|(principal, locale)| Authenticated { principal, csrf_token: csrf, locale })
+                p.map(|(principal, locale)| Authenticated {
+                    principal,
+                    csrf_token: csrf,
+                    locale,
+                })
             });
         }
         if token.starts_with(TOKEN_PREFIX) && !web {
-            let Some((account_id, t)) = store::live_token(&self.db, &hash, now).await? else { return Ok(None) };
+            let Some((account_id, t)) = store::live_token(&self.db, &hash, now).await? else {
+                return Ok(None);
+            };
             store::touch_token(&self.db, &t.id, now).await?;
             let scopes: BTreeSet<String> = t.scopes.into_iter().collect();
-            return self
-                .principal_of(&account_id, Some(scopes))
-                .await
-                .map(|p| p.map(|(principal, locale)| Authenticated { principal, csrf_token: None, locale }));
+            return self.principal_of(&account_id, Some(scopes)).await.map(|p| {
+                p.map(|(principal, locale)| Authenticated {
+                    principal,
+                    csrf_token: None,
+                    locale,
+                })
+            });
         }
         Ok(None)
     }
 
-    async fn principal_of(&self, account_id: &str, token_scopes: Option<BTreeSet<String>>) -> Result<Option<(Principal, Option<String>)>> {
-        let Some(row) = store::account_by_id(&self.db, account_id).await? else { return Ok(None) };
+    async fn principal_of(
+        &self,
+        account_id: &str,
+        token_scopes: Option<BTreeSet<String>>,
+    ) -> Result<Option<(Principal, Option<String>)>> {
+        let Some(row) = store::account_by_id(&self.db, account_id).await? else {
+            return Ok(None);
+        };
         if row.account.disabled {
             return Ok(None);
         }
         let kind = PrincipalKind::parse(&row.account.kind).unwrap_or(PrincipalKind::Citizen);
-        let permissions = store::roles_of(&self.db, account_id).await?.into_iter().flat_map(|r| r.permissions).collect();
+        let permissions = store::roles_of(&self.db, account_id)
+            .await?
+            .into_iter()
+            .flat_map(|r| r.permissions)
+            .collect();
         let scope = if kind == PrincipalKind::Operator {
             RegionScope::province()
         } else {
@@ -143,7 +190,12 @@ impl Identity {
     // ---- accounts ------------------------------------------------------------------------
 
     /// Creates an account. `by` is `None` only for bootstrap and the CLI (trusted callers).
-    pub async fn create_account(&self, by: Option<&Principal>, regions: &dyn RegionDirectory, new: NewAccount) -> Result<Account> {
+    pub async fn create_account(
+        &self,
+        by: Option<&Principal>,
+        regions: &dyn RegionDirectory,
+        new: NewAccount,
+    ) -> Result<Account> {
         let kind = domain::parse_kind(&new.kind)?;
         let username = new.username.trim().to_lowercase();
         domain::validate_username(&username)?;
@@ -155,18 +207,24 @@ impl Identity {
         let region_code = match kind {
             PrincipalKind::Staff => {
                 let dep_id = new.department_id.as_deref().ok_or_else(|| {
-                    Error::bad_request("identity.department_required", "staff accounts belong to a department: give department_id")
+                    Error::bad_request(
+                        "identity.department_required",
+                        "staff accounts belong to a department: give department_id",
+                    )
                 })?;
-                let dep = store::get_department(&self.db, dep_id)
-                    .await?
-                    .ok_or_else(|| Error::bad_request("identity.unknown_department", format!("no department {dep_id}")))?;
+                let dep = store::get_department(&self.db, dep_id).await?.ok_or_else(|| {
+                    Error::bad_request("identity.unknown_department", format!("no department {dep_id}"))
+                })?;
                 department_name = Some(dep.name.clone());
                 dep.region_code
             }
             _ => {
                 let code = new.region_code.clone().unwrap_or_else(|| "630000".to_owned());
                 if regions.get(&code).await?.is_none() {
-                    return Err(Error::bad_request("identity.unknown_region", format!("no region {code} in Qinghai")));
+                    return Err(Error::bad_request(
+                        "identity.unknown_region",
+                        format!("no region {code} in Qinghai"),
+                    ));
                 }
                 code
             }
@@ -174,7 +232,10 @@ impl Identity {
         match kind {
             PrincipalKind::Citizen => {
                 let raw = new.resident_id.as_deref().ok_or_else(|| {
-                    Error::bad_request("identity.resident_id_required", "citizen accounts need an 18-character resident ID")
+                    Error::bad_request(
+                        "identity.resident_id_required",
+                        "citizen accounts need an 18-character resident ID",
+                    )
                 })?;
                 let rid = qy_cnid::ResidentId::parse(raw)
                     .map_err(|e| Error::bad_request("identity.invalid_resident_id", format!("resident ID: {e}")))?;
@@ -182,10 +243,14 @@ impl Identity {
             }
             PrincipalKind::Enterprise => {
                 let raw = new.uscc.as_deref().ok_or_else(|| {
-                    Error::bad_request("identity.uscc_required", "enterprise accounts need a unified social credit code")
+                    Error::bad_request(
+                        "identity.uscc_required",
+                        "enterprise accounts need a unified social credit code",
+                    )
                 })?;
-                let code = qy_cnid::Uscc::parse(raw)
-                    .map_err(|e| Error::bad_request("identity.invalid_uscc", format!("unified social credit code: {e}")))?;
+                let code = qy_cnid::Uscc::parse(raw).map_err(|e| {
+                    Error::bad_request("identity.invalid_uscc", format!("unified social credit code: {e}"))
+                })?;
                 uscc = Some(code.as_str().to_owned());
             }
             _ => {}
@@ -197,7 +262,11 @@ impl Identity {
             username,
             display_name: new.display_name.trim().to_owned(),
             kind: kind.as_str().to_owned(),
-            department_id: if kind == PrincipalKind::Staff { new.department_id.clone() } else { None },
+            department_id: if kind == PrincipalKind::Staff {
+                new.department_id.clone()
+            } else {
+                None
+            },
             department_name,
             region_code,
             resident_id_masked: resident.as_ref().map(|r| r.masked()),
@@ -211,12 +280,20 @@ impl Identity {
         let hash = hash_blocking(new.password).await?;
         store::insert_account(
             &self.db,
-            InsertAccount { account: &account, password_hash: &hash, resident_id_sealed: sealed.as_deref(), resident_id_index: index.as_deref() },
+            InsertAccount {
+                account: &account,
+                password_hash: &hash,
+                resident_id_sealed: sealed.as_deref(),
+                resident_id_index: index.as_deref(),
+            },
         )
         .await
         .map_err(|e| {
             if e.code == "store.conflict" {
-                Error::conflict("identity.account_exists", "an account with this user name, resident ID or USCC already exists")
+                Error::conflict(
+                    "identity.account_exists",
+                    "an account with this user name, resident ID or USCC already exists",
+                )
             } else {
                 e
             }
@@ -228,7 +305,13 @@ impl Identity {
     }
 
     /// Region subtree and department bound every change a non-operator makes.
-    fn authorize_account_change(&self, by: Option<&Principal>, kind: PrincipalKind, region: &str, department: Option<&str>) -> Result<()> {
+    fn authorize_account_change(
+        &self,
+        by: Option<&Principal>,
+        kind: PrincipalKind,
+        region: &str,
+        department: Option<&str>,
+    ) -> Result<()> {
         let Some(p) = by else { return Ok(()) };
         if p.is_operator() {
             return Ok(());
@@ -236,7 +319,8 @@ impl Identity {
         let allowed = match kind {
             PrincipalKind::Staff => {
                 p.can_in_region(perm::STAFF_MANAGE, region)
-                    && (p.can(perm::DEPARTMENTS_MANAGE) || (department.is_some() && department == p.department_id.as_deref()))
+                    && (p.can(perm::DEPARTMENTS_MANAGE)
+                        || (department.is_some() && department == p.department_id.as_deref()))
             }
             PrincipalKind::Operator | PrincipalKind::System => false,
             _ => p.can_in_region(perm::DEPARTMENTS_MANAGE, region),
@@ -253,11 +337,18 @@ impl Identity {
         names
             .iter()
             .map(|n| {
-                let role = all.iter().find(|r| &r.name == n).cloned().ok_or_else(|| Error::bad_request("identity.unknown_role", format!("no role {n:?}")))?;
+                let role = all
+                    .iter()
+                    .find(|r| &r.name == n)
+                    .cloned()
+                    .ok_or_else(|| Error::bad_request("identity.unknown_role", format!("no role {n:?}")))?;
                 // Nobody grants what they do not hold themselves.
                 if let Some(p) = by {
                     if !p.is_operator() && !role.permissions.iter().all(|perm| p.can(perm)) {
-                        return Err(Error::forbidden("identity.role_exceeds_own", format!("you cannot grant role {n:?}: it holds permissions you lack")));
+                        return Err(Error::forbidden(
+                            "identity.role_exceeds_own",
+                            format!("you cannot grant role {n:?}: it holds permissions you lack"),
+                        ));
                     }
                 }
                 Ok(role)
@@ -270,7 +361,9 @@ impl Identity {
         if !id::is_uuid(id) {
             return Err(Error::bad_request("identity.invalid_id", "account ids are UUIDs"));
         }
-        let row = store::account_by_id(&self.db, id).await?.ok_or_else(|| Error::not_found("identity.account_not_found", "no such account"))?;
+        let row = store::account_by_id(&self.db, id)
+            .await?
+            .ok_or_else(|| Error::not_found("identity.account_not_found", "no such account"))?;
         if by.account_id != row.account.id && !self.may_read(by, &row.account) {
             return Err(out_of_scope());
         }
@@ -280,28 +373,41 @@ impl Identity {
     fn may_read(&self, by: &Principal, a: &Account) -> bool {
         match PrincipalKind::parse(&a.kind) {
             Some(PrincipalKind::Staff) => by.can_in_region(perm::STAFF_READ, &a.region_code),
-            Some(PrincipalKind::Citizen | PrincipalKind::Enterprise) => by.can_in_region(perm::PUBLIC_READ, &a.region_code),
+            Some(PrincipalKind::Citizen | PrincipalKind::Enterprise) => {
+                by.can_in_region(perm::PUBLIC_READ, &a.region_code)
+            }
             _ => by.is_operator(),
         }
     }
 
     async fn with_roles(&self, mut a: Account) -> Result<Account> {
-        a.roles = store::roles_of(&self.db, &a.id).await?.into_iter().map(|r| r.name).collect();
+        a.roles = store::roles_of(&self.db, &a.id)
+            .await?
+            .into_iter()
+            .map(|r| r.name)
+            .collect();
         Ok(a)
     }
 
     /// Accounts the reader may see, in their region subtree.
-    pub async fn list_accounts(&self, by: &Principal, kind: Option<&str>, q: Option<&str>, after: Option<&str>, limit: i64) -> Result<Vec<Account>> {
+    pub async fn list_accounts(
+        &self,
+        by: &Principal,
+        kind: Option<&str>,
+        q: Option<&str>,
+        after: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<Account>> {
+        // `can` also applies a token's scopes, so an operator's narrow token stays narrow.
         let mut kinds: Vec<&str> = Vec::new();
-        if by.is_operator() {
-            kinds.extend(["staff", "operator", "citizen", "enterprise"]);
-        } else {
-            if by.can(perm::STAFF_READ) {
-                kinds.push("staff");
+        if by.can(perm::STAFF_READ) {
+            kinds.push("staff");
+            if by.is_operator() {
+                kinds.push("operator");
             }
-            if by.can(perm::PUBLIC_READ) {
-                kinds.extend(["citizen", "enterprise"]);
-            }
+        }
+        if by.can(perm::PUBLIC_READ) {
+            kinds.extend(["citizen", "enterprise"]);
         }
         if let Some(k) = kind {
             kinds.retain(|x| *x == k);
@@ -311,7 +417,14 @@ impl Identity {
         }
         let rows = store::list_accounts(
             &self.db,
-            AccountFilter { region_like: by.scope.like_pattern(), kinds: &kinds, department_id: None, q, after, limit },
+            AccountFilter {
+                region_like: by.scope.like_pattern(),
+                kinds: &kinds,
+                department_id: None,
+                q,
+                after,
+                limit,
+            },
         )
         .await?;
         let mut out = Vec::with_capacity(rows.len());
@@ -326,7 +439,10 @@ impl Identity {
         let kind = PrincipalKind::parse(&account.kind).unwrap_or(PrincipalKind::Citizen);
         self.authorize_account_change(Some(by), kind, &account.region_code, account.department_id.as_deref())?;
         if account.id == by.account_id {
-            return Err(Error::bad_request("identity.cannot_disable_self", "you cannot disable your own account"));
+            return Err(Error::bad_request(
+                "identity.cannot_disable_self",
+                "you cannot disable your own account",
+            ));
         }
         store::set_disabled(&self.db, id, disabled).await?;
         Ok(Account { disabled, ..account })
@@ -335,21 +451,33 @@ impl Identity {
     /// The unmasked resident ID. The caller must write the audit record with `reason`.
     pub async fn reveal_resident_id(&self, by: &Principal, id: &str, reason: &str) -> Result<String> {
         if reason.trim().chars().count() < 4 {
-            return Err(Error::bad_request("identity.reason_required", "say why you need the full number (at least 4 characters)"));
+            return Err(Error::bad_request(
+                "identity.reason_required",
+                "say why you need the full number (at least 4 characters)",
+            ));
         }
         let account = self.get_account(by, id).await?;
         if !by.can_in_region(perm::PERSONAL_DATA_READ, &account.region_code) {
             return Err(out_of_scope());
         }
-        let row = store::account_by_id(&self.db, id).await?.ok_or_else(|| Error::not_found("identity.account_not_found", "no such account"))?;
-        let sealed = row.resident_id_sealed.ok_or_else(|| Error::not_found("identity.no_personal_data", "this account has no resident ID"))?;
+        let row = store::account_by_id(&self.db, id)
+            .await?
+            .ok_or_else(|| Error::not_found("identity.account_not_found", "no such account"))?;
+        let sealed = row
+            .resident_id_sealed
+            .ok_or_else(|| Error::not_found("identity.no_personal_data", "this account has no resident ID"))?;
         self.sealer.open(&sealed)
     }
 
     pub async fn change_password(&self, by: &Principal, current: &str, new: &str) -> Result<()> {
-        let row = store::account_by_id(&self.db, &by.account_id).await?.ok_or_else(|| Error::not_found("identity.account_not_found", "no such account"))?;
+        let row = store::account_by_id(&self.db, &by.account_id)
+            .await?
+            .ok_or_else(|| Error::not_found("identity.account_not_found", "no such account"))?;
         if !verify_blocking(current.to_owned(), row.password_hash).await {
-            return Err(Error::bad_request("identity.wrong_password", "the current password is wrong"));
+            return Err(Error::bad_request(
+                "identity.wrong_password",
+                "the current password is wrong",
+            ));
         }
         domain::validate_password(new)?;
         let hash = hash_blocking(new.to_owned()).await?;
@@ -362,15 +490,23 @@ impl Identity {
 
     // ---- departments and roles -----------------------------------------------------------
 
-    pub async fn create_department(&self, by: Option<&Principal>, regions: &dyn RegionDirectory, name: &str, region_code: &str) -> Result<Department> {
+    pub async fn create_department(
+        &self,
+        by: Option<&Principal>,
+        regions: &dyn RegionDirectory,
+        name: &str,
+        region_code: &str,
+    ) -> Result<Department> {
         let name = name.trim();
         if !(1..=100).contains(&name.chars().count()) {
-            return Err(Error::bad_request("identity.invalid_department_name", "department names need 1–100 characters"));
+            return Err(Error::bad_request(
+                "identity.invalid_department_name",
+                "department names need 1–100 characters",
+            ));
         }
-        let region = regions
-            .get(region_code)
-            .await?
-            .ok_or_else(|| Error::bad_request("identity.unknown_region", format!("no region {region_code} in Qinghai")))?;
+        let region = regions.get(region_code).await?.ok_or_else(|| {
+            Error::bad_request("identity.unknown_region", format!("no region {region_code} in Qinghai"))
+        })?;
         if let Some(p) = by {
             if !p.can_in_region(perm::DEPARTMENTS_MANAGE, region_code) {
                 return Err(out_of_scope());
@@ -385,7 +521,10 @@ impl Identity {
         };
         store::insert_department(&self.db, &d).await.map_err(|e| {
             if e.code == "store.conflict" {
-                Error::conflict("identity.department_exists", "this region already has a department with that name")
+                Error::conflict(
+                    "identity.department_exists",
+                    "this region already has a department with that name",
+                )
             } else {
                 e
             }
@@ -401,40 +540,75 @@ impl Identity {
         store::list_roles(&self.db).await
     }
 
-    pub async fn create_role(&self, by: Option<&Principal>, name: &str, description: &str, permissions: Vec<String>) -> Result<Role> {
+    pub async fn create_role(
+        &self,
+        by: Option<&Principal>,
+        name: &str,
+        description: &str,
+        permissions: Vec<String>,
+    ) -> Result<Role> {
         if let Some(p) = by {
             if !p.can(perm::ROLES_MANAGE) {
                 return Err(Error::forbidden("identity.forbidden", "you may not define roles"));
             }
         }
-        domain::validate_username(name).map_err(|_| Error::bad_request("identity.invalid_role_name", "role names use a-z, 0-9, '.', '_', '-'"))?;
-        if let Some(bad) = permissions.iter().find(|p| !perm::ALL.contains(&p.as_str()) && !p.contains('.')) {
-            return Err(Error::bad_request("identity.invalid_permission", format!("{bad:?} is not a permission (module.object.action)")));
+        domain::validate_username(name)
+            .map_err(|_| Error::bad_request("identity.invalid_role_name", "role names use a-z, 0-9, '.', '_', '-'"))?;
+        if let Some(bad) = permissions
+            .iter()
+            .find(|p| !perm::ALL.contains(&p.as_str()) && !p.contains('.'))
+        {
+            return Err(Error::bad_request(
+                "identity.invalid_permission",
+                format!("{bad:?} is not a permission (module.object.action)"),
+            ));
         }
-        let role = Role { id: id::new_id(), name: name.to_owned(), description: description.trim().to_owned(), permissions };
-        store::insert_role(&self.db, &role, self.clock.now_ms()).await.map_err(|e| {
-            if e.code == "store.conflict" {
-                Error::conflict("identity.role_exists", "a role with this name exists")
-            } else {
-                e
-            }
-        })?;
+        let role = Role {
+            id: id::new_id(),
+            name: name.to_owned(),
+            description: description.trim().to_owned(),
+            permissions,
+        };
+        store::insert_role(&self.db, &role, self.clock.now_ms())
+            .await
+            .map_err(|e| {
+                if e.code == "store.conflict" {
+                    Error::conflict("identity.role_exists", "a role with this name exists")
+                } else {
+                    e
+                }
+            })?;
         Ok(role)
     }
 
     // ---- personal access tokens ----------------------------------------------------------
 
     /// Issues a token for the caller's own account. Returns the token text, shown only once.
-    pub async fn create_token(&self, by: &Principal, name: &str, scopes: Vec<String>, expires_in_days: Option<u32>) -> Result<(String, AccessToken)> {
+    pub async fn create_token(
+        &self,
+        by: &Principal,
+        name: &str,
+        scopes: Vec<String>,
+        expires_in_days: Option<u32>,
+    ) -> Result<(String, AccessToken)> {
         if by.token_scopes.is_some() {
-            return Err(Error::forbidden("identity.token_cannot_mint", "a token cannot create tokens; log in with a password"));
+            return Err(Error::forbidden(
+                "identity.token_cannot_mint",
+                "a token cannot create tokens; log in with a password",
+            ));
         }
         let name = name.trim();
         if !(1..=100).contains(&name.chars().count()) {
-            return Err(Error::bad_request("identity.invalid_token_name", "token names need 1–100 characters"));
+            return Err(Error::bad_request(
+                "identity.invalid_token_name",
+                "token names need 1–100 characters",
+            ));
         }
         if scopes.is_empty() || scopes.iter().any(|s| s.is_empty() || s.len() > 100) {
-            return Err(Error::bad_request("identity.invalid_scopes", "give at least one scope, e.g. \"identity.staff.read\" or \"regions.*\""));
+            return Err(Error::bad_request(
+                "identity.invalid_scopes",
+                "give at least one scope, e.g. \"identity.staff.read\" or \"regions.*\"",
+            ));
         }
         let now = self.clock.now_ms();
         let t = AccessToken {
@@ -459,7 +633,10 @@ impl Identity {
         if store::revoke_token(&self.db, &by.account_id, id, self.clock.now_ms()).await? {
             Ok(())
         } else {
-            Err(Error::not_found("identity.token_not_found", "no such live token of yours"))
+            Err(Error::not_found(
+                "identity.token_not_found",
+                "no such live token of yours",
+            ))
         }
     }
 
@@ -467,11 +644,16 @@ impl Identity {
 
     /// Creates the built-in roles and the first operator `admin` when missing. Returns the
     /// generated password when none was configured (to be printed once).
-    pub async fn bootstrap(&self, regions: &dyn RegionDirectory, admin_password: Option<&str>) -> Result<Option<String>> {
+    pub async fn bootstrap(
+        &self,
+        regions: &dyn RegionDirectory,
+        admin_password: Option<&str>,
+    ) -> Result<Option<String>> {
         let existing = store::list_roles(&self.db).await?;
         for (name, description, perms) in domain::BUILTIN_ROLES {
             if !existing.iter().any(|r| r.name == *name) {
-                self.create_role(None, name, description, perms.iter().map(|p| (*p).to_owned()).collect()).await?;
+                self.create_role(None, name, description, perms.iter().map(|p| (*p).to_owned()).collect())
+                    .await?;
             }
         }
         if store::account_by_username(&self.db, "admin").await?.is_some() {

@@ -76,7 +76,10 @@ fn role_of(r: &AnyRow) -> Result<Role> {
 }
 
 pub async fn list_roles(db: &Db) -> Result<Vec<Role>> {
-    let rows = query("SELECT id, name, description, permissions FROM identity_role ORDER BY name").fetch_all(db.pool()).await.store()?;
+    let rows = query("SELECT id, name, description, permissions FROM identity_role ORDER BY name")
+        .fetch_all(db.pool())
+        .await
+        .store()?;
     rows.iter().map(role_of).collect()
 }
 
@@ -201,7 +204,10 @@ pub struct AccountFilter<'a> {
 
 pub async fn list_accounts(db: &Db, f: AccountFilter<'_>) -> Result<Vec<AccountRow>> {
     let mut p = Params::new();
-    let mut sql = format!("{ACCOUNT_SELECT} WHERE a.region_code LIKE {}", p.push(f.region_like.clone()));
+    let mut sql = format!(
+        "{ACCOUNT_SELECT} WHERE a.region_code LIKE {}",
+        p.push(f.region_like.clone())
+    );
     if !f.kinds.is_empty() {
         let list: Vec<String> = f.kinds.iter().map(|k| p.push(*k)).collect();
         sql.push_str(&format!(" AND a.kind IN ({})", list.join(", ")));
@@ -213,7 +219,9 @@ pub async fn list_accounts(db: &Db, f: AccountFilter<'_>) -> Result<Vec<AccountR
         let like = format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
         let a = p.push(like.clone());
         let b = p.push(like);
-        sql.push_str(&format!(" AND (a.username LIKE {a} ESCAPE '\\' OR a.display_name LIKE {b} ESCAPE '\\')"));
+        sql.push_str(&format!(
+            " AND (a.username LIKE {a} ESCAPE '\\' OR a.display_name LIKE {b} ESCAPE '\\')"
+        ));
     }
     if let Some(after) = f.after {
         sql.push_str(&format!(" AND a.username > {}", p.push(after)));
@@ -224,7 +232,12 @@ pub async fn list_accounts(db: &Db, f: AccountFilter<'_>) -> Result<Vec<AccountR
 }
 
 pub async fn set_disabled(db: &Db, id: &str, disabled: bool) -> Result<()> {
-    query("UPDATE identity_account SET disabled = $1 WHERE id = $2").bind(i32::from(disabled)).bind(id).execute(db.pool()).await.store()?;
+    query("UPDATE identity_account SET disabled = $1 WHERE id = $2")
+        .bind(i32::from(disabled))
+        .bind(id)
+        .execute(db.pool())
+        .await
+        .store()?;
     if disabled {
         delete_sessions_of(db, id).await?;
     }
@@ -232,19 +245,31 @@ pub async fn set_disabled(db: &Db, id: &str, disabled: bool) -> Result<()> {
 }
 
 pub async fn set_password(db: &Db, id: &str, hash: &str) -> Result<()> {
-    query("UPDATE identity_account SET password_hash = $1 WHERE id = $2").bind(hash).bind(id).execute(db.pool()).await.store()?;
+    query("UPDATE identity_account SET password_hash = $1 WHERE id = $2")
+        .bind(hash)
+        .bind(id)
+        .execute(db.pool())
+        .await
+        .store()?;
     Ok(())
 }
 
 pub async fn set_locale(db: &Db, id: &str, locale: &str) -> Result<()> {
-    query("UPDATE identity_account SET locale = $1 WHERE id = $2").bind(locale).bind(id).execute(db.pool()).await.store()?;
+    query("UPDATE identity_account SET locale = $1 WHERE id = $2")
+        .bind(locale)
+        .bind(id)
+        .execute(db.pool())
+        .await
+        .store()?;
     Ok(())
 }
 
 /// Counts a failed login; locks the account until `lock_until` when `lock` is set.
 pub async fn record_failure(db: &Db, id: &str, lock_until: Option<i64>) -> Result<()> {
     match lock_until {
-        Some(until) => query("UPDATE identity_account SET failed_logins = 0, locked_until = $1 WHERE id = $2").bind(until).bind(id),
+        Some(until) => query("UPDATE identity_account SET failed_logins = 0, locked_until = $1 WHERE id = $2")
+            .bind(until)
+            .bind(id),
         None => query("UPDATE identity_account SET failed_logins = failed_logins + 1 WHERE id = $1").bind(id),
     }
     .execute(db.pool())
@@ -254,18 +279,33 @@ pub async fn record_failure(db: &Db, id: &str, lock_until: Option<i64>) -> Resul
 }
 
 pub async fn reset_failures(db: &Db, id: &str) -> Result<()> {
-    query("UPDATE identity_account SET failed_logins = 0, locked_until = 0 WHERE id = $1").bind(id).execute(db.pool()).await.store()?;
+    query("UPDATE identity_account SET failed_logins = 0, locked_until = 0 WHERE id = $1")
+        .bind(id)
+        .execute(db.pool())
+        .await
+        .store()?;
     Ok(())
 }
 
 pub async fn count_accounts(db: &Db) -> Result<i64> {
-    let row = query("SELECT COUNT(*) FROM identity_account").fetch_one(db.pool()).await.store()?;
+    let row = query("SELECT COUNT(*) FROM identity_account")
+        .fetch_one(db.pool())
+        .await
+        .store()?;
     row.try_get(0).store()
 }
 
 // ---- sessions ----------------------------------------------------------------------------
 
-pub async fn insert_session(db: &Db, token_hash: &str, account_id: &str, kind: &str, csrf: Option<&str>, now: i64, expires: i64) -> Result<()> {
+pub async fn insert_session(
+    db: &Db,
+    token_hash: &str,
+    account_id: &str,
+    kind: &str,
+    csrf: Option<&str>,
+    now: i64,
+    expires: i64,
+) -> Result<()> {
     query("INSERT INTO identity_session (token_hash, account_id, kind, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)")
         .bind(token_hash)
         .bind(account_id)
@@ -281,28 +321,43 @@ pub async fn insert_session(db: &Db, token_hash: &str, account_id: &str, kind: &
 
 /// The account id and CSRF token of a live session.
 pub async fn session(db: &Db, token_hash: &str, kind: &str, now: i64) -> Result<Option<(String, Option<String>)>> {
-    let row = query("SELECT account_id, csrf_token FROM identity_session WHERE token_hash = $1 AND kind = $2 AND expires_at > $3")
-        .bind(token_hash)
-        .bind(kind)
-        .bind(now)
-        .fetch_optional(db.pool())
-        .await
-        .store()?;
-    row.map(|r| Ok((r.try_get(0).store()?, r.try_get(1).store()?))).transpose()
+    let row = query(
+        "SELECT account_id, csrf_token FROM identity_session WHERE token_hash = $1 AND kind = $2 AND expires_at > $3",
+    )
+    .bind(token_hash)
+    .bind(kind)
+    .bind(now)
+    .fetch_optional(db.pool())
+    .await
+    .store()?;
+    row.map(|r| Ok((r.try_get(0).store()?, r.try_get(1).store()?)))
+        .transpose()
 }
 
 pub async fn delete_session(db: &Db, token_hash: &str) -> Result<()> {
-    query("DELETE FROM identity_session WHERE token_hash = $1").bind(token_hash).execute(db.pool()).await.store()?;
+    query("DELETE FROM identity_session WHERE token_hash = $1")
+        .bind(token_hash)
+        .execute(db.pool())
+        .await
+        .store()?;
     Ok(())
 }
 
 pub async fn delete_sessions_of(db: &Db, account_id: &str) -> Result<()> {
-    query("DELETE FROM identity_session WHERE account_id = $1").bind(account_id).execute(db.pool()).await.store()?;
+    query("DELETE FROM identity_session WHERE account_id = $1")
+        .bind(account_id)
+        .execute(db.pool())
+        .await
+        .store()?;
     Ok(())
 }
 
 pub async fn delete_expired_sessions(db: &Db, now: i64) -> Result<u64> {
-    let r = query("DELETE FROM identity_session WHERE expires_at <= $1").bind(now).execute(db.pool()).await.store()?;
+    let r = query("DELETE FROM identity_session WHERE expires_at <= $1")
+        .bind(now)
+        .execute(db.pool())
+        .await
+        .store()?;
     Ok(r.rows_affected())
 }
 
@@ -336,7 +391,8 @@ fn token_of(r: &AnyRow) -> Result<AccessToken> {
     })
 }
 
-const TOKEN_SELECT: &str = "SELECT id, account_id, name, scopes, created_at, expires_at, revoked_at, last_used_at FROM identity_token";
+const TOKEN_SELECT: &str =
+    "SELECT id, account_id, name, scopes, created_at, expires_at, revoked_at, last_used_at FROM identity_token";
 
 pub async fn tokens_of(db: &Db, account_id: &str) -> Result<Vec<AccessToken>> {
     let sql = format!("{TOKEN_SELECT} WHERE account_id = $1 ORDER BY created_at DESC");
@@ -346,13 +402,26 @@ pub async fn tokens_of(db: &Db, account_id: &str) -> Result<Vec<AccessToken>> {
 
 /// A usable token (not revoked, not expired) and its account id.
 pub async fn live_token(db: &Db, token_hash: &str, now: i64) -> Result<Option<(String, AccessToken)>> {
-    let sql = format!("{TOKEN_SELECT} WHERE token_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)");
-    let row = query(&sql).bind(token_hash).bind(now).fetch_optional(db.pool()).await.store()?;
-    row.map(|r| Ok((r.try_get("account_id").store()?, token_of(&r)?))).transpose()
+    let sql = format!(
+        "{TOKEN_SELECT} WHERE token_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)"
+    );
+    let row = query(&sql)
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(db.pool())
+        .await
+        .store()?;
+    row.map(|r| Ok((r.try_get("account_id").store()?, token_of(&r)?)))
+        .transpose()
 }
 
 pub async fn touch_token(db: &Db, id: &str, now: i64) -> Result<()> {
-    query("UPDATE identity_token SET last_used_at = $1 WHERE id = $2").bind(now).bind(id).execute(db.pool()).await.store()?;
+    query("UPDATE identity_token SET last_used_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(id)
+        .execute(db.pool())
+        .await
+        .store()?;
     Ok(())
 }
 
@@ -367,4 +436,3 @@ pub async fn revoke_token(db: &Db, account_id: &str, id: &str, now: i64) -> Resu
         .store()?;
     Ok(r.rows_affected() == 1)
 }
-

@@ -136,9 +136,7 @@ pub fn check(value: &str) -> CheckReport {
     match n {
         18 => {
             let resident_shape = chars.iter().take(17).all(char::is_ascii_digit)
-                && chars
-                    .get(17)
-                    .is_some_and(|c| c.is_ascii_digit() || *c == 'X');
+                && chars.get(17).is_some_and(|c| c.is_ascii_digit() || *c == 'X');
             if !resident_shape {
                 return report_uscc(&s);
             }
@@ -146,8 +144,7 @@ pub fn check(value: &str) -> CheckReport {
                 (Ok(id), uscc) => {
                     let mut r = report_resident(&id);
                     if uscc.is_ok() {
-                        r.warnings
-                            .push("also passes the USCC (GB 32100) check".to_string());
+                        r.warnings.push("also passes the USCC (GB 32100) check".to_string());
                     }
                     r
                 }
@@ -167,9 +164,8 @@ pub fn check(value: &str) -> CheckReport {
                 (Ok(id), reg) => {
                     let mut r = report_resident_15(&s, &id);
                     if reg.is_ok() {
-                        r.warnings.push(
-                            "also passes the registration-number (MOD 11,10) check".to_string(),
-                        );
+                        r.warnings
+                            .push("also passes the registration-number (MOD 11,10) check".to_string());
                     }
                     r
                 }
@@ -195,9 +191,8 @@ pub fn check(value: &str) -> CheckReport {
                 Ok(org) => {
                     let mut r = report_org(&org);
                     if all_digits && RegionCode::parse(&s).is_ok() {
-                        r.warnings.push(
-                            "also a structurally valid 9-digit township region code".to_string(),
-                        );
+                        r.warnings
+                            .push("also a structurally valid 9-digit township region code".to_string());
                     }
                     r
                 }
@@ -338,10 +333,7 @@ mod tests {
         let r = check("914403001922038217");
         assert_eq!(r.kind, Kind::Uscc);
         assert!(!r.valid);
-        assert_eq!(
-            r.reason.as_deref(),
-            Some("check character: expected 6, found 7")
-        );
+        assert_eq!(r.reason.as_deref(), Some("check character: expected 6, found 7"));
         assert_eq!(r.error_code.as_deref(), Some("check_char"));
         let r = check("91630000710406380Q");
         assert!(r.valid);
@@ -378,9 +370,7 @@ mod tests {
         assert_eq!(r.kind, Kind::ResidentId15);
         assert!(r.valid);
         assert_eq!(r.details["upgraded_18_masked"], "110105********002X");
-        assert!(!serde_json::to_string(&r)
-            .unwrap()
-            .contains("110105491231002"));
+        assert!(!serde_json::to_string(&r).unwrap().contains("110105491231002"));
         assert_eq!(
             serde_json::to_value(r.kind).unwrap(),
             serde_json::json!("resident_id_15")

@@ -122,12 +122,7 @@ impl ElicenceId {
         if parts.get(..root.len()) != Some(&root[..]) {
             return Err(IdError::Format {
                 expected: "root OID 1.2.156.3005.2",
-                found: parts
-                    .iter()
-                    .take(root.len())
-                    .copied()
-                    .collect::<Vec<_>>()
-                    .join("."),
+                found: parts.iter().take(root.len()).copied().collect::<Vec<_>>().join("."),
             });
         }
         let &[_, _, _, _, _, type_code, issuer, serial, version, check] = parts.as_slice() else {
@@ -152,13 +147,7 @@ impl ElicenceId {
             .in_field("type_code"));
         }
         check_field("issuer", issuer, |n| n == 18, "18", false)?;
-        check_field(
-            "serial",
-            serial,
-            |n| (1..=MAX_SERIAL).contains(&n),
-            "1 to 64",
-            false,
-        )?;
+        check_field("serial", serial, |n| (1..=MAX_SERIAL).contains(&n), "1 to 64", false)?;
         check_field("version", version, |n| n == 3, "3", true)?;
         check_field("check", check, |n| n == 1, "1", false)?;
         // All fields are ASCII from here on.
@@ -171,8 +160,7 @@ impl ElicenceId {
         if expected != found {
             return Err(IdError::CheckChar { expected, found });
         }
-        let type_definer = Uscc::parse(type_code.get(..18).unwrap_or_default())
-            .map_err(|e| e.in_field("type_code"))?;
+        let type_definer = Uscc::parse(type_code.get(..18).unwrap_or_default()).map_err(|e| e.in_field("type_code"))?;
         let issuer_uscc = Uscc::parse(issuer).map_err(|e| e.in_field("issuer"))?;
         Ok(Self {
             type_definer,
@@ -190,12 +178,7 @@ impl ElicenceId {
     ///
     /// # Errors
     /// As [`ElicenceId::parse`].
-    pub fn build(
-        type_code: &str,
-        issuer: &str,
-        serial: &str,
-        version: &str,
-    ) -> Result<Self, IdError> {
+    pub fn build(type_code: &str, issuer: &str, serial: &str, version: &str) -> Result<Self, IdError> {
         let (t, i, s, v) = (
             normalise(type_code),
             normalise(issuer),
@@ -323,10 +306,8 @@ mod tests {
 
     #[test]
     fn wrong_check() {
-        let e = ElicenceId::parse(
-            "1.2.156.3005.2.11100000000013338W050.91610800064834709T.2023000001.001.X",
-        )
-        .unwrap_err();
+        let e =
+            ElicenceId::parse("1.2.156.3005.2.11100000000013338W050.91610800064834709T.2023000001.001.X").unwrap_err();
         assert_eq!(
             e,
             IdError::CheckChar {
@@ -338,10 +319,7 @@ mod tests {
 
     #[test]
     fn layout_errors() {
-        assert_eq!(
-            ElicenceId::parse("1.2.156.3005.3.X").unwrap_err().code(),
-            "format"
-        );
+        assert_eq!(ElicenceId::parse("1.2.156.3005.3.X").unwrap_err().code(), "format");
         assert_eq!(ElicenceId::parse("").unwrap_err().code(), "format");
         assert_eq!(
             ElicenceId::parse("1.2.156.3005.2.11100000000013338W011.11430000006122244L.001.U")
@@ -349,29 +327,20 @@ mod tests {
                 .code(),
             "format"
         );
-        let e = ElicenceId::parse(
-            "1.2.156.3005.2.11100000000013338W01.11430000006122244L.20230000403.001.U",
-        )
-        .unwrap_err();
+        let e =
+            ElicenceId::parse("1.2.156.3005.2.11100000000013338W01.11430000006122244L.20230000403.001.U").unwrap_err();
         assert_eq!(e.code(), "field");
         assert!(e.to_string().starts_with("type_code: length"), "{e}");
-        let e = ElicenceId::parse(
-            "1.2.156.3005.2.11100000000013338W011.11430000006122244L.2023-0000403.001.U",
-        )
-        .unwrap_err();
+        let e = ElicenceId::parse("1.2.156.3005.2.11100000000013338W011.11430000006122244L.2023-0000403.001.U")
+            .unwrap_err();
         assert!(e.to_string().starts_with("serial: character '-'"), "{e}");
-        let e = ElicenceId::parse(
-            "1.2.156.3005.2.11100000000013338W011.11430000006122244L.20230000403.01A.U",
-        )
-        .unwrap_err();
+        let e =
+            ElicenceId::parse("1.2.156.3005.2.11100000000013338W011.11430000006122244L.20230000403.01A.U").unwrap_err();
         assert!(e.to_string().starts_with("version: character 'A'"), "{e}");
-        let e = ElicenceId::parse(
-            "1.2.156.3005.2.11100000000013338W0A1.11430000006122244L.20230000403.001.U",
-        )
-        .unwrap_err();
+        let e =
+            ElicenceId::parse("1.2.156.3005.2.11100000000013338W0A1.11430000006122244L.20230000403.001.U").unwrap_err();
         assert!(
-            e.to_string()
-                .starts_with("type_code: character 'A' at position 20"),
+            e.to_string().starts_with("type_code: character 'A' at position 20"),
             "{e}"
         );
     }
@@ -379,13 +348,7 @@ mod tests {
     #[test]
     fn embedded_uscc_must_be_valid() {
         // Issuer with a wrong USCC check, but the e-licence check computed over it.
-        let e = ElicenceId::build(
-            "11100000000013338W011",
-            "11430000006122244M",
-            "20230000403",
-            "001",
-        )
-        .unwrap_err();
+        let e = ElicenceId::build("11100000000013338W011", "11430000006122244M", "20230000403", "001").unwrap_err();
         assert_eq!(e.code(), "field");
         assert!(e.to_string().starts_with("issuer: check character"), "{e}");
         assert_eq!(e.innermost().code(), "check_char");
@@ -393,13 +356,7 @@ mod tests {
 
     #[test]
     fn build_round_trips() {
-        let e = ElicenceId::build(
-            "11100000000013338W011",
-            "11430000006122244L",
-            "20230000403",
-            "001",
-        )
-        .unwrap();
+        let e = ElicenceId::build("11100000000013338W011", "11430000006122244L", "20230000403", "001").unwrap();
         assert_eq!(e.as_str(), V1);
         let lower = ElicenceId::build("11100000000013338w011", "11430000006122244l", "abc", "001");
         assert!(lower.is_ok());

@@ -114,10 +114,7 @@ impl fmt::Display for IdError {
                 position,
                 found,
                 expected,
-            } => write!(
-                f,
-                "character {found:?} at position {position}: expected {expected}"
-            ),
+            } => write!(f, "character {found:?} at position {position}: expected {expected}"),
             Self::CheckChar { expected, found } => {
                 write!(f, "check character: expected {expected}, found {found}")
             }
@@ -177,10 +174,7 @@ mod tests {
         let e = inner.clone().in_field("issuer");
         assert_eq!(e.code(), "field");
         assert_eq!(e.innermost(), &inner);
-        assert_eq!(
-            e.to_string(),
-            "issuer: check character: expected J, found K"
-        );
+        assert_eq!(e.to_string(), "issuer: check character: expected J, found K");
         assert!(std::error::Error::source(&e).is_some());
     }
 

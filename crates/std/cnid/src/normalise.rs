@@ -33,10 +33,7 @@ mod tests {
 
     #[test]
     fn trims_and_uppercases() {
-        assert_eq!(
-            normalise(" 91440300708461136t "),
-            "91440300708461136T".to_string()
-        );
+        assert_eq!(normalise(" 91440300708461136t "), "91440300708461136T".to_string());
     }
 
     #[test]

@@ -18,9 +18,8 @@ use crate::normalise::normalise;
 /// GB/T 2260 province-level codes (first two digits): 11–15, 21–23, 31–37, 41–46, 50–54,
 /// 61–65, 71 (Taiwan), 81 (Hong Kong), 82 (Macao).
 const PROVINCES: [&str; 34] = [
-    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41",
-    "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71",
-    "81", "82",
+    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42", "43", "44",
+    "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71", "81", "82",
 ];
 
 /// Whether two digits are a GB/T 2260 province-level code.
@@ -107,10 +106,7 @@ fn six_digit_level(s: &str) -> Result<RegionLevel, IdError> {
     // GB/T 2260-2007 §4: CC = 00 only for the province itself.
     match (cc, dd) {
         ("00", "00") => Ok(RegionLevel::Province),
-        ("00", _) => Err(region_err(
-            s,
-            "county digits are set but prefecture digits are 00",
-        )),
+        ("00", _) => Err(region_err(s, "county digits are set but prefecture digits are 00")),
         (_, "00") => Ok(RegionLevel::Prefecture),
         _ => Ok(RegionLevel::County),
     }
@@ -187,9 +183,7 @@ impl RegionCode {
     /// `630000` → `63`, `632800` → `6328`, `632801` → `632801`, 9 and 12 digits unchanged.
     #[must_use]
     pub fn significant_prefix(&self) -> &str {
-        self.code
-            .get(..self.level.prefix_len())
-            .unwrap_or(&self.code)
+        self.code.get(..self.level.prefix_len()).unwrap_or(&self.code)
     }
 
     /// The structural parent: county → its prefecture `PPCC00`, prefecture → province
@@ -213,9 +207,7 @@ impl RegionCode {
     /// Whether `other` lies in this division's subtree. A code contains itself.
     #[must_use]
     pub fn contains(&self, other: &RegionCode) -> bool {
-        other
-            .significant_prefix()
-            .starts_with(self.significant_prefix())
+        other.significant_prefix().starts_with(self.significant_prefix())
     }
 
     /// The province-level code `PP0000`.
@@ -296,10 +288,7 @@ mod tests {
         assert_eq!(rc("630000").parent_code(), None);
         // 东莞 has no county level: NBS townships hang off the prefecture code.
         assert_eq!(rc("441900003").parent_code(), Some(rc("441900")));
-        assert_eq!(
-            rc("441900003").parent_code().unwrap().level(),
-            RegionLevel::Prefecture
-        );
+        assert_eq!(rc("441900003").parent_code().unwrap().level(), RegionLevel::Prefecture);
     }
 
     #[test]
@@ -335,34 +324,13 @@ mod tests {
         assert_eq!(RegionCode::parse("6328010").unwrap_err().code(), "length");
         assert_eq!(RegionCode::parse("63280A").unwrap_err().code(), "charset");
         assert_eq!(RegionCode::parse("63280é").unwrap_err().code(), "charset");
-        assert_eq!(
-            RegionCode::parse("000000").unwrap_err().code(),
-            "region_code"
-        );
-        assert_eq!(
-            RegionCode::parse("100000").unwrap_err().code(),
-            "region_code"
-        );
-        assert_eq!(
-            RegionCode::parse("630001").unwrap_err().code(),
-            "region_code"
-        );
-        assert_eq!(
-            RegionCode::parse("630000001").unwrap_err().code(),
-            "region_code"
-        );
-        assert_eq!(
-            RegionCode::parse("632801000").unwrap_err().code(),
-            "region_code"
-        );
-        assert_eq!(
-            RegionCode::parse("632801001000").unwrap_err().code(),
-            "region_code"
-        );
-        assert_eq!(
-            RegionCode::parse("632801000001").unwrap_err().code(),
-            "region_code"
-        );
+        assert_eq!(RegionCode::parse("000000").unwrap_err().code(), "region_code");
+        assert_eq!(RegionCode::parse("100000").unwrap_err().code(), "region_code");
+        assert_eq!(RegionCode::parse("630001").unwrap_err().code(), "region_code");
+        assert_eq!(RegionCode::parse("630000001").unwrap_err().code(), "region_code");
+        assert_eq!(RegionCode::parse("632801000").unwrap_err().code(), "region_code");
+        assert_eq!(RegionCode::parse("632801001000").unwrap_err().code(), "region_code");
+        assert_eq!(RegionCode::parse("632801000001").unwrap_err().code(), "region_code");
     }
 
     #[test]
@@ -377,9 +345,6 @@ mod tests {
         assert_eq!(j, "\"632801001\"");
         assert_eq!(serde_json::from_str::<RegionCode>(&j).unwrap(), r);
         assert!(serde_json::from_str::<RegionCode>("\"639\"").is_err());
-        assert_eq!(
-            serde_json::to_string(&RegionLevel::Township).unwrap(),
-            "\"township\""
-        );
+        assert_eq!(serde_json::to_string(&RegionLevel::Township).unwrap(), "\"township\"");
     }
 }

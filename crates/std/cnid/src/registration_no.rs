@@ -197,24 +197,11 @@ mod tests {
 
     #[test]
     fn errors_and_region_warning() {
-        assert_eq!(
-            RegistrationNo::parse("11010801266042").unwrap_err().code(),
-            "length"
-        );
-        assert_eq!(
-            RegistrationNo::parse("11010801266042A").unwrap_err().code(),
-            "charset"
-        );
-        assert_eq!(
-            RegistrationNo::parse("11010801266042é").unwrap_err().code(),
-            "charset"
-        );
+        assert_eq!(RegistrationNo::parse("11010801266042").unwrap_err().code(), "length");
+        assert_eq!(RegistrationNo::parse("11010801266042A").unwrap_err().code(), "charset");
+        assert_eq!(RegistrationNo::parse("11010801266042é").unwrap_err().code(), "charset");
         let first14 = "00000000000001";
-        let r = RegistrationNo::parse(&format!(
-            "{first14}{}",
-            compute_check_digit(first14).unwrap()
-        ))
-        .unwrap();
+        let r = RegistrationNo::parse(&format!("{first14}{}", compute_check_digit(first14).unwrap())).unwrap();
         assert_eq!(r.warnings().len(), 1);
         assert_eq!(r.warnings()[0].code(), "region_code");
         assert_eq!(r.region_code(), "000000");

@@ -41,11 +41,7 @@ pub fn compute_check_char(first17: &str) -> Option<char> {
     if first17.len() != 17 || !first17.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    let sum: u32 = first17
-        .bytes()
-        .zip(WEIGHTS)
-        .map(|(b, w)| u32::from(b - b'0') * w)
-        .sum();
+    let sum: u32 = first17.bytes().zip(WEIGHTS).map(|(b, w)| u32::from(b - b'0') * w).sum();
     CHECK_CHARS.get(usize::try_from(sum % 11).ok()?).copied()
 }
 
@@ -100,9 +96,7 @@ impl BirthDate {
             2 => 28,
             _ => return None,
         };
-        (1..=days)
-            .contains(&day)
-            .then_some(Self { year, month, day })
+        (1..=days).contains(&day).then_some(Self { year, month, day })
     }
 }
 
@@ -164,11 +158,7 @@ impl ResidentId {
                 return Err(IdError::Charset {
                     position: i + 1,
                     found: c,
-                    expected: if i == 17 {
-                        "a digit 0-9 or X"
-                    } else {
-                        "a digit 0-9"
-                    },
+                    expected: if i == 17 { "a digit 0-9 or X" } else { "a digit 0-9" },
                 });
             }
         }
@@ -207,11 +197,7 @@ impl ResidentId {
                 expected: "a digit 0-9",
             });
         }
-        let first17 = format!(
-            "{}19{}",
-            s.get(..6).unwrap_or_default(),
-            s.get(6..).unwrap_or_default()
-        );
+        let first17 = format!("{}19{}", s.get(..6).unwrap_or_default(), s.get(6..).unwrap_or_default());
         parse_date(first17.get(6..14).unwrap_or_default())?;
         let check = compute_check_char(&first17).ok_or(IdError::Length {
             expected: "15",
@@ -378,10 +364,7 @@ mod tests {
         let e = ResidentId::parse("110105194902300020").unwrap_err();
         assert_eq!(e.code(), "birth_date");
         assert!(e.to_string().contains("1949-02-30"), "{e}");
-        assert_eq!(
-            ResidentId::parse("11010519491231002").unwrap_err().code(),
-            "length"
-        );
+        assert_eq!(ResidentId::parse("11010519491231002").unwrap_err().code(), "length");
         assert_eq!(
             ResidentId::parse("1101051949123100X2").unwrap_err(),
             IdError::Charset {
@@ -390,10 +373,7 @@ mod tests {
                 expected: "a digit 0-9"
             }
         );
-        assert_eq!(
-            ResidentId::parse("11010519491231002é").unwrap_err().code(),
-            "charset"
-        );
+        assert_eq!(ResidentId::parse("11010519491231002é").unwrap_err().code(), "charset");
     }
 
     #[test]
@@ -424,21 +404,15 @@ mod tests {
         let id = ResidentId::upgrade_15_to_18("110105491231002").unwrap();
         assert_eq!(id.as_str(), "11010519491231002X");
         assert_eq!(
-            ResidentId::upgrade_15_to_18("11010549123100")
-                .unwrap_err()
-                .code(),
+            ResidentId::upgrade_15_to_18("11010549123100").unwrap_err().code(),
             "length"
         );
         assert_eq!(
-            ResidentId::upgrade_15_to_18("11010549123100A")
-                .unwrap_err()
-                .code(),
+            ResidentId::upgrade_15_to_18("11010549123100A").unwrap_err().code(),
             "charset"
         );
         assert_eq!(
-            ResidentId::upgrade_15_to_18("110105490230002")
-                .unwrap_err()
-                .code(),
+            ResidentId::upgrade_15_to_18("110105490230002").unwrap_err().code(),
             "birth_date"
         );
     }
@@ -457,11 +431,7 @@ mod tests {
     #[test]
     fn unknown_province_warns() {
         let first17 = "99010219900307123";
-        let id = ResidentId::parse(&format!(
-            "{first17}{}",
-            compute_check_char(first17).unwrap()
-        ))
-        .unwrap();
+        let id = ResidentId::parse(&format!("{first17}{}", compute_check_char(first17).unwrap())).unwrap();
         assert_eq!(id.warnings().len(), 1);
         assert_eq!(id.warnings()[0].code(), "unknown_province");
         assert!(id.region().is_none());

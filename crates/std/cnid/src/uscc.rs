@@ -32,9 +32,7 @@ pub const ALPHABET: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 const SET_DESC: &str = "one of the 31-character set 0-9 A-H J-N P-R T U W-Y (no I O Z S V)";
 
 /// GB 32100-2015 §4.3: weights `W_i = 3^(i−1) mod 31`, i = 1..17.
-const WEIGHTS: [u32; 17] = [
-    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
-];
+const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
 
 /// The national-level registration region `100000` (central registrations, e.g. 中国银行
 /// `911000001000013428`); it is not a GB/T 2260 division but is accepted without warning.
@@ -62,9 +60,7 @@ pub fn compute_check_char(first17: &str) -> Option<char> {
     for (c, w) in first17.chars().zip(WEIGHTS) {
         sum += value(c)? * w;
     }
-    ALPHABET
-        .chars()
-        .nth(usize::try_from((31 - sum % 31) % 31).ok()?)
+    ALPHABET.chars().nth(usize::try_from((31 - sum % 31) % 31).ok()?)
 }
 
 /// Registration authority (登记管理部门, position 1). The list grows over time, so unknown
@@ -236,10 +232,7 @@ const ORG_TYPES: &[(&str, &str)] = &[
 /// Chinese name of an authority/type pair (positions 1–2), `None` if not in the list.
 #[must_use]
 pub fn organisation_type_name(pair: &str) -> Option<&'static str> {
-    ORG_TYPES
-        .iter()
-        .find(|(code, _)| *code == pair)
-        .map(|(_, name)| *name)
+    ORG_TYPES.iter().find(|(code, _)| *code == pair).map(|(_, name)| *name)
 }
 
 /// A unified social credit code whose length, character set and MOD 31 check are valid.
@@ -270,10 +263,7 @@ impl Uscc {
             });
         }
         // All ASCII from here on: byte slicing is safe.
-        let (first17, found) = (
-            s.get(..17).unwrap_or_default(),
-            s.chars().nth(17).unwrap_or_default(),
-        );
+        let (first17, found) = (s.get(..17).unwrap_or_default(), s.chars().nth(17).unwrap_or_default());
         let expected = compute_check_char(first17).ok_or(IdError::Length {
             expected: "18",
             found: n,
@@ -406,9 +396,7 @@ impl Uscc {
         let mut out = Vec::new();
         let pair = self.authority_type_code();
         if organisation_type_name(pair).is_none() {
-            out.push(Warning::UnknownAuthorityType {
-                pair: pair.to_string(),
-            });
+            out.push(Warning::UnknownAuthorityType { pair: pair.to_string() });
         }
         let region = self.region_code();
         if region != NATIONAL_REGION {
@@ -489,10 +477,7 @@ mod tests {
         let u = Uscc::parse("914403001922038216").unwrap();
         assert_eq!(u.region_code(), "440300");
         assert_eq!(u.organisation_code(), "192203821");
-        assert_eq!(
-            u.registration_authority(),
-            RegistrationAuthority::MarketRegulation
-        );
+        assert_eq!(u.registration_authority(), RegistrationAuthority::MarketRegulation);
         assert_eq!(u.registration_authority().code(), '9');
         assert_eq!(u.organisation_type(), Some("企业"));
         assert_eq!(u.check_char(), '6');
@@ -541,10 +526,7 @@ mod tests {
         );
         assert_eq!(Uscc::parse("").unwrap_err().code(), "length");
         // Multibyte input of the right char count must not panic and is a charset error.
-        assert_eq!(
-            Uscc::parse("9144030019220382é6").unwrap_err().code(),
-            "charset"
-        );
+        assert_eq!(Uscc::parse("9144030019220382é6").unwrap_err().code(), "charset");
     }
 
     #[test]
@@ -574,15 +556,9 @@ mod tests {
         let u = Uscc::build("9Y", "000000", "12345678").unwrap();
         let codes: Vec<&str> = u.warnings().iter().map(Warning::code).collect();
         assert_eq!(codes, vec!["unknown_authority_type", "region_code"]);
-        assert_eq!(
-            u.registration_authority(),
-            RegistrationAuthority::MarketRegulation
-        );
+        assert_eq!(u.registration_authority(), RegistrationAuthority::MarketRegulation);
         let u = Uscc::build("B1", "630000", "12345678").unwrap();
-        assert_eq!(
-            u.registration_authority(),
-            RegistrationAuthority::Unknown('B')
-        );
+        assert_eq!(u.registration_authority(), RegistrationAuthority::Unknown('B'));
         assert_eq!(u.registration_authority().name_zh(), None);
     }
 
@@ -599,14 +575,8 @@ mod tests {
         let u = Uscc::build("91", "630100", "MA7KXY12").unwrap();
         assert!(Uscc::parse_strict(u.as_str()).is_ok());
         assert!(u.warnings().is_empty());
-        assert_eq!(
-            Uscc::build("91", "63010", "MA7KXY12").unwrap_err().code(),
-            "field"
-        );
-        assert_eq!(
-            Uscc::build("91", "630100", "MA7KXYI2").unwrap_err().code(),
-            "field"
-        );
+        assert_eq!(Uscc::build("91", "63010", "MA7KXY12").unwrap_err().code(), "field");
+        assert_eq!(Uscc::build("91", "630100", "MA7KXYI2").unwrap_err().code(), "field");
     }
 
     #[test]

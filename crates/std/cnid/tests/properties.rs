@@ -5,8 +5,8 @@
 
 use proptest::prelude::*;
 use qy_cnid::{
-    check, elicence, orgcode, registration_no, resident_id, uscc, ElicenceId, OrgCode, RegionCode,
-    RegionLevel, RegistrationNo, ResidentId, Uscc,
+    check, elicence, orgcode, registration_no, resident_id, uscc, ElicenceId, OrgCode, RegionCode, RegionLevel,
+    RegistrationNo, ResidentId, Uscc,
 };
 
 /// Replace the character at `idx` (ASCII strings only).
@@ -19,8 +19,7 @@ fn replace_at(s: &str, idx: usize, c: char) -> String {
 
 fn from_alphabet(alphabet: &'static str, len: usize) -> impl Strategy<Value = String> {
     let chars: Vec<char> = alphabet.chars().collect();
-    proptest::collection::vec(proptest::sample::select(chars), len)
-        .prop_map(|v| v.into_iter().collect())
+    proptest::collection::vec(proptest::sample::select(chars), len).prop_map(|v| v.into_iter().collect())
 }
 
 /// Replacement characters: the canonical sets plus characters that are always invalid. No

@@ -4,8 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use qy_cnid::{
-    check, elicence, resident_id, uscc, ElicenceId, IdError, Kind, RegistrationNo, ResidentId,
-    Uscc, Warning,
+    check, elicence, resident_id, uscc, ElicenceId, IdError, Kind, RegistrationNo, ResidentId, Uscc, Warning,
 };
 use serde_json::{Map, Value};
 
@@ -38,9 +37,7 @@ fn list(key: &str) -> Vec<Value> {
 }
 
 fn field<'a>(v: &'a Value, name: &str) -> &'a str {
-    v[name]
-        .as_str()
-        .unwrap_or_else(|| panic!("missing {name} in {v}"))
+    v[name].as_str().unwrap_or_else(|| panic!("missing {name} in {v}"))
 }
 
 /// Assert that `err` is the failure described by a vector's free-text `reason`.
@@ -100,11 +97,7 @@ fn uscc_valid() {
         let code = field(&v, "code");
         let u = Uscc::parse(code).unwrap_or_else(|e| panic!("{code}: {e}"));
         assert_eq!(u.as_str(), code);
-        assert_eq!(
-            uscc::compute_check_char(&code[..17]),
-            code.chars().last(),
-            "{code}"
-        );
+        assert_eq!(uscc::compute_check_char(&code[..17]), code.chars().last(), "{code}");
         // Real codes: no soft warnings, and the embedded GB 11714 code checks out too.
         assert_eq!(u.warnings(), Vec::<Warning>::new(), "{code}");
         assert!(Uscc::parse_strict(code).is_ok(), "{code}");
@@ -197,10 +190,7 @@ fn resident_id_valid() {
         assert_eq!(id.as_str(), id_str);
         assert_eq!(id.sex().letter().to_string(), field(&v, "sex"));
         assert_eq!(id.birth_date().to_string(), field(&v, "birth"));
-        assert_eq!(
-            resident_id::compute_check_char(&id_str[..17]),
-            id_str.chars().last()
-        );
+        assert_eq!(resident_id::compute_check_char(&id_str[..17]), id_str.chars().last());
         let lower = id_str.to_ascii_lowercase();
         assert_eq!(ResidentId::parse(&lower).unwrap(), id);
         let r = check(id_str);
@@ -221,19 +211,13 @@ fn resident_id_invalid() {
         let err = ResidentId::parse(id).expect_err(id);
         assert_reason(&err, reason, id);
         if reason.starts_with("checksum OK") {
-            assert_eq!(
-                resident_id::compute_check_char(&id[..17]),
-                id.chars().last()
-            );
+            assert_eq!(resident_id::compute_check_char(&id[..17]), id.chars().last());
         }
         let r = check(id);
         assert_eq!(r.kind, Kind::ResidentId, "{id}");
         assert!(!r.valid);
         assert_eq!(r.error_code.as_deref(), Some(err.code()));
-        assert!(
-            !format!("{r:?}").contains(id),
-            "report leaks the full number"
-        );
+        assert!(!format!("{r:?}").contains(id), "report leaks the full number");
     }
 }
 
@@ -283,16 +267,9 @@ fn elicence_id_valid() {
             e.check_char()
         );
         assert_eq!(rebuilt, id);
-        let payload = format!(
-            "{}{}{}{}",
-            e.type_code(),
-            e.issuer(),
-            e.serial(),
-            e.version()
-        );
+        let payload = format!("{}{}{}{}", e.type_code(), e.issuer(), e.serial(), e.version());
         assert_eq!(elicence::compute_check_char(&payload), Some(e.check_char()));
-        let built = ElicenceId::build(&e.type_code(), e.issuer().as_str(), e.serial(), e.version())
-            .unwrap();
+        let built = ElicenceId::build(&e.type_code(), e.issuer().as_str(), e.serial(), e.version()).unwrap();
         assert_eq!(built, e);
         let r = check(id);
         assert_eq!(r.kind, Kind::ElicenceId);

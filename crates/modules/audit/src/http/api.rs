@@ -72,10 +72,7 @@ async fn list_entries(
         (status = 403, body = Problem, description = "the caller lacks audit.read"),
     ),
 )]
-async fn verify_chain(
-    State(state): State<AppState>,
-    ApiUser(user): ApiUser,
-) -> ApiResult<Json<Verdict>> {
+async fn verify_chain(State(state): State<AppState>, ApiUser(user): ApiUser) -> ApiResult<Json<Verdict>> {
     super::require_read(&user)?;
     Ok(Json(service::verify(&state.db).await?))
 }

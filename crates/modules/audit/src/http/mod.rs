@@ -20,9 +20,7 @@ pub fn require_read(p: &Principal) -> Result<()> {
 }
 
 fn non_empty(s: Option<&str>) -> Option<String> {
-    s.map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
+    s.map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned)
 }
 
 fn date(field: &str, value: Option<&str>, parse: fn(&str) -> Option<i64>) -> Result<Option<i64>> {
@@ -50,10 +48,7 @@ pub fn filter_of(
     let to_ms = date("to", to, day_end_ms)?;
     if let (Some(f), Some(t)) = (from_ms, to_ms) {
         if f >= t {
-            return Err(
-                Error::bad_request("audit.invalid_date", "from must not be after to")
-                    .with_arg("field", "from"),
-            );
+            return Err(Error::bad_request("audit.invalid_date", "from must not be after to").with_arg("field", "from"));
         }
     }
     Ok(Filter {
@@ -69,12 +64,8 @@ pub fn filter_of(
 pub fn before_seq(decoded: Option<String>) -> Result<Option<i64>> {
     decoded
         .map(|c| {
-            c.parse::<i64>().map_err(|_| {
-                Error::bad_request(
-                    "request.invalid_cursor",
-                    "the cursor is not one this server issued",
-                )
-            })
+            c.parse::<i64>()
+                .map_err(|_| Error::bad_request("request.invalid_cursor", "the cursor is not one this server issued"))
         })
         .transpose()
 }

@@ -40,12 +40,7 @@ struct LogQuery {
 impl LogQuery {
     /// The filter fields that are set, trimmed, for the form and the next-page link.
     fn cleaned(&self) -> LogQuery {
-        let clean = |s: &Option<String>| {
-            s.as_deref()
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-        };
+        let clean = |s: &Option<String>| s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
         LogQuery {
             actor: clean(&self.actor),
             action: clean(&self.action),
@@ -83,9 +78,7 @@ async fn log(
         .transpose()
         .map_err(err)?;
     let before = super::before_seq(cursor).map_err(err)?;
-    let rows = service::list(&state.db, &filter, before, PAGE + 1)
-        .await
-        .map_err(err)?;
+    let rows = service::list(&state.db, &filter, before, PAGE + 1).await.map_err(err)?;
     let page = page_from(rows, PAGE, |e| e.seq.to_string());
     let query = serde_urlencoded::to_string(&f).unwrap_or_default();
     let next = page.next_cursor.map(|c| {

@@ -28,9 +28,7 @@ async fn appended_rows_chain_and_verify() {
         }
     );
 
-    let rows = service::list(&t.db, &Filter::default(), None, 100)
-        .await
-        .unwrap();
+    let rows = service::list(&t.db, &Filter::default(), None, 100).await.unwrap();
     assert_eq!(rows.len(), 12);
     assert_eq!(rows.first().map(|r| r.seq), Some(12), "newest first");
     let oldest = rows.last().unwrap();
@@ -123,11 +121,7 @@ async fn appends_from_independent_sinks_chain_too() {
 #[tokio::test]
 async fn an_updated_field_is_named() {
     let (t, _) = db_with(10).await;
-    raw(
-        &t,
-        "UPDATE audit_log SET actor = 'someone-else' WHERE seq = 4",
-    )
-    .await;
+    raw(&t, "UPDATE audit_log SET actor = 'someone-else' WHERE seq = 4").await;
     let v = service::verify(&t.db).await.unwrap();
     assert_eq!(bad(&v), (4, ProblemKind::Altered));
     assert_eq!(
@@ -141,10 +135,7 @@ async fn an_updated_field_is_named() {
 async fn a_cleared_reason_is_named() {
     let (t, _) = db_with(10).await;
     raw(&t, "UPDATE audit_log SET reason = NULL WHERE seq = 7").await;
-    assert_eq!(
-        bad(&service::verify(&t.db).await.unwrap()),
-        (7, ProblemKind::Altered)
-    );
+    assert_eq!(bad(&service::verify(&t.db).await.unwrap()), (7, ProblemKind::Altered));
 }
 
 #[tokio::test]
@@ -153,10 +144,7 @@ async fn a_deleted_middle_row_is_named() {
     raw(&t, "DELETE FROM audit_log WHERE seq = 5").await;
     let v = service::verify(&t.db).await.unwrap();
     assert_eq!(bad(&v), (6, ProblemKind::Gap));
-    assert_eq!(
-        v.first_bad.unwrap().problem,
-        "seq jumps from 4 to 6 (rows deleted)"
-    );
+    assert_eq!(v.first_bad.unwrap().problem, "seq jumps from 4 to 6 (rows deleted)");
 }
 
 #[tokio::test]
@@ -180,10 +168,7 @@ async fn a_deleted_last_row_is_named() {
 async fn a_deleted_first_row_is_named() {
     let (t, _) = db_with(10).await;
     raw(&t, "DELETE FROM audit_log WHERE seq = 1").await;
-    assert_eq!(
-        bad(&service::verify(&t.db).await.unwrap()),
-        (2, ProblemKind::BadStart)
-    );
+    assert_eq!(bad(&service::verify(&t.db).await.unwrap()), (2, ProblemKind::BadStart));
 }
 
 #[tokio::test]
@@ -201,10 +186,7 @@ async fn deleting_any_single_row_fails_verification() {
         )
         .await;
         raw(&t, "DROP TABLE audit_copy").await;
-        assert!(
-            service::verify(&t.db).await.unwrap().ok,
-            "restoring row {seq}"
-        );
+        assert!(service::verify(&t.db).await.unwrap().ok, "restoring row {seq}");
     }
 }
 
@@ -230,10 +212,7 @@ async fn deleting_the_last_row_stays_visible_after_more_appends() {
         row.seq, 6,
         "the chain continues from audit_head, not from the last row left"
     );
-    assert_eq!(
-        bad(&service::verify(&t.db).await.unwrap()),
-        (6, ProblemKind::Gap)
-    );
+    assert_eq!(bad(&service::verify(&t.db).await.unwrap()), (6, ProblemKind::Gap));
 }
 
 #[tokio::test]
@@ -257,15 +236,8 @@ async fn swapped_contents_are_named() {
         "UPDATE audit_log SET target = (SELECT target FROM audit_log WHERE seq = 4) WHERE seq = 3",
     )
     .await;
-    raw(
-        &t,
-        "UPDATE audit_log SET target = '/api/v1/things/3' WHERE seq = 4",
-    )
-    .await;
-    assert_eq!(
-        bad(&service::verify(&t.db).await.unwrap()),
-        (3, ProblemKind::Altered)
-    );
+    raw(&t, "UPDATE audit_log SET target = '/api/v1/things/3' WHERE seq = 4").await;
+    assert_eq!(bad(&service::verify(&t.db).await.unwrap()), (3, ProblemKind::Altered));
 }
 
 #[tokio::test]
@@ -278,10 +250,7 @@ async fn a_forged_row_appended_by_hand_is_named() {
     )
     .await;
     // The forged row's own hash is wrong, and it lies past audit_head.
-    assert_eq!(
-        bad(&service::verify(&t.db).await.unwrap()),
-        (5, ProblemKind::Altered)
-    );
+    assert_eq!(bad(&service::verify(&t.db).await.unwrap()), (5, ProblemKind::Altered));
 }
 
 #[tokio::test]
@@ -327,10 +296,7 @@ async fn list_filters_and_pages() {
         action: Some("identity%".into()),
         ..Filter::default()
     };
-    assert!(service::list(&t.db, &f, None, 100)
-        .await
-        .unwrap()
-        .is_empty());
+    assert!(service::list(&t.db, &f, None, 100).await.unwrap().is_empty());
 
     let f = Filter {
         target: Some("things/2".into()),
@@ -349,10 +315,7 @@ async fn list_filters_and_pages() {
         ..Filter::default()
     };
     let rows = service::list(&t.db, &f, None, 100).await.unwrap();
-    assert_eq!(
-        rows.iter().map(|r| r.seq).collect::<Vec<_>>(),
-        vec![10, 9, 8, 7, 6]
-    );
+    assert_eq!(rows.iter().map(|r| r.seq).collect::<Vec<_>>(), vec![10, 9, 8, 7, 6]);
 }
 
 #[tokio::test]

@@ -39,10 +39,7 @@ fn principal(token: &str) -> Option<Principal> {
 
 #[async_trait]
 impl Authenticator for Users {
-    async fn authenticate(
-        &self,
-        credential: &Credential,
-    ) -> qy_kernel::Result<Option<Authenticated>> {
+    async fn authenticate(&self, credential: &Credential) -> qy_kernel::Result<Option<Authenticated>> {
         let token = match credential {
             Credential::Bearer(t) | Credential::SessionCookie(t) => t,
         };
@@ -80,11 +77,7 @@ impl RegionDirectory for NoRegions {
 
 fn app(t: &TestDb) -> Router {
     let module = qy_audit::module();
-    let sources: Vec<_> = qy_web::LOCALES
-        .iter()
-        .chain(module.locales())
-        .copied()
-        .collect();
+    let sources: Vec<_> = qy_web::LOCALES.iter().chain(module.locales()).copied().collect();
     let i18n = Arc::new(qy_web::i18n::I18n::new(&sources).unwrap());
     let templates = qy_web::templates::environment(i18n.clone(), module.templates()).unwrap();
     let clock = Arc::new(FixedClock::new(crate::T0));
@@ -105,13 +98,7 @@ fn app(t: &TestDb) -> Router {
     api.merge(module.pages()).with_state(state)
 }
 
-async fn get(
-    app: &Router,
-    uri: &str,
-    token: Option<&str>,
-    cookie: Option<&str>,
-    lang: &str,
-) -> (StatusCode, String) {
+async fn get(app: &Router, uri: &str, token: Option<&str>, cookie: Option<&str>, lang: &str) -> (StatusCode, String) {
     let mut req = Request::get(uri).header(header::ACCEPT_LANGUAGE, lang);
     if let Some(t) = token {
         req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
@@ -119,11 +106,7 @@ async fn get(
     if let Some(c) = cookie {
         req = req.header(header::COOKIE, format!("qy_session={c}"));
     }
-    let resp = app
-        .clone()
-        .oneshot(req.body(Body::empty()).unwrap())
-        .await
-        .unwrap();
+    let resp = app.clone().oneshot(req.body(Body::empty()).unwrap()).await.unwrap();
     let status = resp.status();
     let location = resp
         .headers()
@@ -139,10 +122,7 @@ async fn get(
 
 async fn api(app: &Router, uri: &str, token: Option<&str>) -> (StatusCode, serde_json::Value) {
     let (status, body) = get(app, uri, token, None, "en").await;
-    (
-        status,
-        serde_json::from_str(&body).unwrap_or(serde_json::Value::Null),
-    )
+    (status, serde_json::from_str(&body).unwrap_or(serde_json::Value::Null))
 }
 
 #[tokio::test]
@@ -220,12 +200,7 @@ async fn the_api_pages_filters_and_verifies() {
     )
     .await;
     assert_eq!(seqs(&body).len(), 7);
-    let (_, body) = api(
-        &app,
-        "/api/v1/audit/entries?from=2026-03-02",
-        Some("reader"),
-    )
-    .await;
+    let (_, body) = api(&app, "/api/v1/audit/entries?from=2026-03-02", Some("reader")).await;
     assert!(seqs(&body).is_empty());
     let (_, body) = api(&app, "/api/v1/audit/entries?to=2026-02-28", Some("reader")).await;
     assert!(seqs(&body).is_empty());
@@ -236,12 +211,7 @@ async fn the_api_pages_filters_and_verifies() {
         "from=2026-02-30",
         "from=2026-03-02&to=2026-03-01",
     ] {
-        let (status, body) = api(
-            &app,
-            &format!("/api/v1/audit/entries?{bad}"),
-            Some("reader"),
-        )
-        .await;
+        let (status, body) = api(&app, &format!("/api/v1/audit/entries?{bad}"), Some("reader")).await;
         assert_eq!(
             (status, body["code"].as_str()),
             (StatusCode::BAD_REQUEST, Some("audit.invalid_date")),
@@ -262,10 +232,7 @@ async fn the_api_pages_filters_and_verifies() {
     assert_eq!(body["ok"], false);
     assert_eq!(body["first_bad"]["seq"], 4);
     assert_eq!(body["first_bad"]["kind"], "gap");
-    assert_eq!(
-        body["first_bad"]["problem"],
-        "seq jumps from 2 to 4 (rows deleted)"
-    );
+    assert_eq!(body["first_bad"]["problem"], "seq jumps from 2 to 4 (rows deleted)");
 }
 
 #[tokio::test]
@@ -292,27 +259,12 @@ async fn the_page_lists_filters_and_verifies_in_every_language() {
         let (status, body) = get(&app, "/admin/audit", None, Some("reader"), lang).await;
         assert_eq!(status, StatusCode::OK, "{lang}: {body}");
         assert!(body.contains(title), "{lang}");
-        assert!(
-            !body.contains("audit-"),
-            "{lang}: untranslated key in {body}"
-        );
-        assert!(
-            !body.contains(">none<"),
-            "{lang}: a missing value rendered as none"
-        );
-        assert!(
-            body.contains("2026-03-01 10:59"),
-            "{lang}: newest row's time (Xining)"
-        );
-        assert!(
-            body.contains(r#"rel="next""#),
-            "{lang}: next-page link in {body}"
-        );
+        assert!(!body.contains("audit-"), "{lang}: untranslated key in {body}");
+        assert!(!body.contains(">none<"), "{lang}: a missing value rendered as none");
+        assert!(body.contains("2026-03-01 10:59"), "{lang}: newest row's time (Xining)");
+        assert!(body.contains(r#"rel="next""#), "{lang}: next-page link in {body}");
         let (_, body) = get(&app, "/admin/audit?verify=1", None, Some("operator"), lang).await;
-        assert!(
-            body.contains(r#"class="flash""#) && body.contains(ok),
-            "{lang}: {body}"
-        );
+        assert!(body.contains(r#"class="flash""#) && body.contains(ok), "{lang}: {body}");
     }
     let (_, body) = get(
         &app,
@@ -326,14 +278,7 @@ async fn the_page_lists_filters_and_verifies_in_every_language() {
         body.contains("things&#x2f;2<") && !body.contains("things&#x2f;1<"),
         "{body}"
     );
-    let (status, body) = get(
-        &app,
-        "/admin/audit?from=2026-99-01",
-        None,
-        Some("reader"),
-        "en",
-    )
-    .await;
+    let (status, body) = get(&app, "/admin/audit?from=2026-99-01", None, Some("reader"), "en").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(body.contains("year-month-day"), "{body}");
 
@@ -345,4 +290,28 @@ async fn the_page_lists_filters_and_verifies_in_every_language() {
         body.contains("row seq 5: hash does not match its content (altered)"),
         "{body}"
     );
+}
+
+#[test]
+fn the_api_is_documented() {
+    let (_, openapi) = qy_audit::module().api().split_for_parts();
+    let doc = serde_json::to_value(&openapi).unwrap();
+    for path in ["/api/v1/audit/entries", "/api/v1/audit/verify"] {
+        assert!(doc["paths"][path]["get"].is_object(), "{path} undocumented");
+    }
+    let params: Vec<&str> = doc["paths"]["/api/v1/audit/entries"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p["name"].as_str())
+        .collect();
+    for p in ["actor", "action", "target", "from", "to", "cursor", "limit"] {
+        assert!(params.contains(&p), "parameter {p} undocumented: {params:?}");
+    }
+    for schema in ["Entry", "Verdict", "BadRow", "ProblemKind"] {
+        assert!(
+            doc["components"]["schemas"][schema].is_object(),
+            "schema {schema} missing"
+        );
+    }
 }

@@ -35,11 +35,7 @@ pub fn entry(i: usize) -> AuditEntry {
             "identity.personal_data.read".into()
         },
         target: format!("/api/v1/things/{i}"),
-        outcome: if i % 5 == 0 {
-            "403".into()
-        } else {
-            "200".into()
-        },
+        outcome: if i % 5 == 0 { "403".into() } else { "200".into() },
         reason: (i % 2 == 1).then(|| "低保复核 \"审批\"\n第二行".to_owned()),
         request_id: (i % 3 == 0).then(|| format!("req-{i}")),
     }
@@ -59,8 +55,5 @@ pub async fn db_with(n: usize) -> (TestDb, Arc<FixedClock>) {
 
 /// Runs one statement of raw SQL, as someone with database access would.
 pub async fn raw(t: &TestDb, sql: &str) {
-    qy_storage::sqlx::query(sql)
-        .execute(t.db.pool())
-        .await
-        .expect(sql);
+    qy_storage::sqlx::query(sql).execute(t.db.pool()).await.expect(sql);
 }

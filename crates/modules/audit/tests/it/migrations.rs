@@ -43,9 +43,7 @@ fn every_locale_has_the_same_keys() {
     let i18n = qy_web::i18n::I18n::new(qy_audit::LOCALES).unwrap();
     let zh = i18n.keys("zh-CN");
     assert!(
-        zh.contains("audit-nav")
-            && zh.contains("error-audit-forbidden")
-            && zh.contains("error-audit-invalid_date")
+        zh.contains("audit-nav") && zh.contains("error-audit-forbidden") && zh.contains("error-audit-invalid_date")
     );
     assert_eq!(zh, i18n.keys("en"));
     assert_eq!(zh, i18n.keys("bo"));

@@ -58,7 +58,15 @@ async fn create_session(
 ) -> ApiResult<(StatusCode, Json<SessionCreated>)> {
     super::check_login_rate(&state, &ip, &c.username)?;
     let login = service(&state, &ctx).login(&c.username, &c.password, "api").await?;
-    Ok((StatusCode::CREATED, Json(SessionCreated { token: login.token, token_type: "Bearer", expires_at: login.expires_at, account: login.account })))
+    Ok((
+        StatusCode::CREATED,
+        Json(SessionCreated {
+            token: login.token,
+            token_type: "Bearer",
+            expires_at: login.expires_at,
+            account: login.account,
+        }),
+    ))
 }
 
 /// Log out: ends the session whose token authenticates this request.
@@ -120,7 +128,9 @@ async fn list_accounts(
     Query(page): Query<PageQuery>,
 ) -> ApiResult<Json<Page<Account>>> {
     let limit = page.limit();
-    let rows = service(&state, &ctx).list_accounts(&p, q.kind.as_deref(), q.q.as_deref(), page.after()?.as_deref(), limit).await?;
+    let rows = service(&state, &ctx)
+        .list_accounts(&p, q.kind.as_deref(), q.q.as_deref(), page.after()?.as_deref(), limit)
+        .await?;
     Ok(Json(page_from(rows, limit, |a| a.username.clone())))
 }
 
@@ -134,7 +144,9 @@ async fn create_account(
     ApiJson(new): ApiJson<NewAccount>,
 ) -> ApiResult<(StatusCode, Json<Account>)> {
     require_any(&p)?;
-    let a = service(&state, &ctx).create_account(Some(&p), state.regions.as_ref(), new).await?;
+    let a = service(&state, &ctx)
+        .create_account(Some(&p), state.regions.as_ref(), new)
+        .await?;
     Ok((StatusCode::CREATED, Json(a)))
 }
 
@@ -143,14 +155,22 @@ fn require_any(p: &Principal) -> Result<(), Error> {
     use qy_kernel::PrincipalKind::*;
     match p.kind {
         Staff | Operator => Ok(()),
-        _ => Err(Error::forbidden("identity.forbidden", "only staff and operators manage accounts")),
+        _ => Err(Error::forbidden(
+            "identity.forbidden",
+            "only staff and operators manage accounts",
+        )),
     }
 }
 
 /// One account (masked personal data).
 #[utoipa::path(get, path = "/api/v1/identity/accounts/{id}", tag = "identity", params(("id" = String, Path)),
     responses((status = 200, body = Account), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
-async fn get_account(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, ApiUser(p): ApiUser, Path(id): Path<String>) -> ApiResult<Json<Account>> {
+async fn get_account(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    ApiUser(p): ApiUser,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Account>> {
     Ok(Json(service(&state, &ctx).get_account(&p, &id).await?))
 }
 
@@ -211,7 +231,11 @@ async fn reveal_resident_id(
 
 /// Departments in the caller's region subtree.
 #[utoipa::path(get, path = "/api/v1/identity/departments", tag = "identity", responses((status = 200, body = Vec<Department>), (status = 401, body = Problem)))]
-async fn list_departments(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, ApiUser(p): ApiUser) -> ApiResult<Json<Vec<Department>>> {
+async fn list_departments(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    ApiUser(p): ApiUser,
+) -> ApiResult<Json<Vec<Department>>> {
     Ok(Json(service(&state, &ctx).list_departments(&p).await?))
 }
 
@@ -232,13 +256,19 @@ async fn create_department(
     ApiUser(p): ApiUser,
     ApiJson(d): ApiJson<NewDepartment>,
 ) -> ApiResult<(StatusCode, Json<Department>)> {
-    let dep = service(&state, &ctx).create_department(Some(&p), state.regions.as_ref(), &d.name, &d.region_code).await?;
+    let dep = service(&state, &ctx)
+        .create_department(Some(&p), state.regions.as_ref(), &d.name, &d.region_code)
+        .await?;
     Ok((StatusCode::CREATED, Json(dep)))
 }
 
 /// All roles and their permissions.
 #[utoipa::path(get, path = "/api/v1/identity/roles", tag = "identity", responses((status = 200, body = Vec<Role>), (status = 401, body = Problem)))]
-async fn list_roles(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, _user: ApiUser) -> ApiResult<Json<Vec<Role>>> {
+async fn list_roles(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    _user: ApiUser,
+) -> ApiResult<Json<Vec<Role>>> {
     Ok(Json(service(&state, &ctx).list_roles().await?))
 }
 
@@ -260,13 +290,19 @@ async fn create_role(
     ApiUser(p): ApiUser,
     ApiJson(r): ApiJson<NewRole>,
 ) -> ApiResult<(StatusCode, Json<Role>)> {
-    let role = service(&state, &ctx).create_role(Some(&p), &r.name, &r.description, r.permissions).await?;
+    let role = service(&state, &ctx)
+        .create_role(Some(&p), &r.name, &r.description, r.permissions)
+        .await?;
     Ok((StatusCode::CREATED, Json(role)))
 }
 
 /// The caller's personal access tokens (never the token text).
 #[utoipa::path(get, path = "/api/v1/identity/tokens", tag = "identity", responses((status = 200, body = Vec<AccessToken>), (status = 401, body = Problem)))]
-async fn list_tokens(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, ApiUser(p): ApiUser) -> ApiResult<Json<Vec<AccessToken>>> {
+async fn list_tokens(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    ApiUser(p): ApiUser,
+) -> ApiResult<Json<Vec<AccessToken>>> {
     Ok(Json(service(&state, &ctx).list_tokens(&p).await?))
 }
 
@@ -296,14 +332,21 @@ async fn create_token(
     ApiUser(p): ApiUser,
     ApiJson(t): ApiJson<NewToken>,
 ) -> ApiResult<(StatusCode, Json<TokenCreated>)> {
-    let (token, meta) = service(&state, &ctx).create_token(&p, &t.name, t.scopes, t.expires_in_days).await?;
+    let (token, meta) = service(&state, &ctx)
+        .create_token(&p, &t.name, t.scopes, t.expires_in_days)
+        .await?;
     Ok((StatusCode::CREATED, Json(TokenCreated { token, meta })))
 }
 
 /// Revoke one of the caller's tokens.
 #[utoipa::path(delete, path = "/api/v1/identity/tokens/{id}", tag = "identity", params(("id" = String, Path)),
     responses((status = 204), (status = 404, body = Problem)))]
-async fn revoke_token(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, ApiUser(p): ApiUser, Path(id): Path<String>) -> ApiResult<StatusCode> {
+async fn revoke_token(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    ApiUser(p): ApiUser,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
     service(&state, &ctx).revoke_token(&p, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -49,7 +49,12 @@ async fn login_page(State(state): State<AppState>, base: Base, Query(q): Query<N
     if base.auth.is_some() {
         return Redirect::to(&safe_next(q.next.as_deref())).into_response();
     }
-    render(&state, &base, "identity/login.html", context! { next => safe_next(q.next.as_deref()), error => None::<String> })
+    render(
+        &state,
+        &base,
+        "identity/login.html",
+        context! { next => safe_next(q.next.as_deref()), error => None::<String> },
+    )
 }
 
 #[derive(Debug, Deserialize)]
@@ -59,7 +64,13 @@ struct LoginForm {
     next: Option<String>,
 }
 
-async fn login(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, base: Base, ClientIp(ip): ClientIp, CsrfForm(f): CsrfForm<LoginForm>) -> Response {
+async fn login(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    base: Base,
+    ClientIp(ip): ClientIp,
+    CsrfForm(f): CsrfForm<LoginForm>,
+) -> Response {
     let next = safe_next(f.next.as_deref());
     let result = match super::check_login_rate(&state, &ip, &f.username) {
         Ok(()) => service(&state, &ctx).login(&f.username, &f.password, "web").await,
@@ -76,13 +87,26 @@ async fn login(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, ba
         }
         Err(e) => {
             let status = qy_web::problem::status_of(e.kind);
-            let message = state.i18n.t(base.lang, &format!("error-{}", e.code.replace('.', "-")), &[]);
-            render_with_status(&state, &base, status, "identity/login.html", context! { next, error => message, username => f.username })
+            let message = state
+                .i18n
+                .t(base.lang, &format!("error-{}", e.code.replace('.', "-")), &[]);
+            render_with_status(
+                &state,
+                &base,
+                status,
+                "identity/login.html",
+                context! { next, error => message, username => f.username },
+            )
         }
     }
 }
 
-async fn logout(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, base: Base, CsrfForm(_f): CsrfForm<serde_json::Value>) -> Response {
+async fn logout(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    base: Base,
+    CsrfForm(_f): CsrfForm<serde_json::Value>,
+) -> Response {
     if let Some(token) = base.session_token.as_deref() {
         if let Err(e) = service(&state, &ctx).logout(token).await {
             return PageError::new(&state, &base, e).into_response();
@@ -102,13 +126,27 @@ struct Flash {
     done: Option<String>,
 }
 
-async fn account_page(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, base: Base, PageUser(user): PageUser, Query(flash): Query<Flash>) -> Result<Response, PageError> {
+async fn account_page(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    base: Base,
+    PageUser(user): PageUser,
+    Query(flash): Query<Flash>,
+) -> Result<Response, PageError> {
     let svc = service(&state, &ctx);
     let err = |e| PageError::new(&state, &base, e);
-    let account = svc.get_account(&user.principal, &user.principal.account_id).await.map_err(err)?;
+    let account = svc
+        .get_account(&user.principal, &user.principal.account_id)
+        .await
+        .map_err(err)?;
     let tokens = svc.list_tokens(&user.principal).await.map_err(err)?;
     let permissions: Vec<String> = user.principal.permissions.iter().cloned().collect();
-    Ok(render(&state, &base, "identity/account.html", context! { account, tokens, permissions, done => flash.done, new_token => None::<String> }))
+    Ok(render(
+        &state,
+        &base,
+        "identity/account.html",
+        context! { account, tokens, permissions, done => flash.done, new_token => None::<String> },
+    ))
 }
 
 #[derive(Debug, Deserialize)]
@@ -117,8 +155,17 @@ struct PasswordForm {
     new: String,
 }
 
-async fn change_password(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, base: Base, PageUser(user): PageUser, CsrfForm(f): CsrfForm<PasswordForm>) -> Result<Response, PageError> {
-    service(&state, &ctx).change_password(&user.principal, &f.current, &f.new).await.map_err(|e| PageError::new(&state, &base, e))?;
+async fn change_password(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    base: Base,
+    PageUser(user): PageUser,
+    CsrfForm(f): CsrfForm<PasswordForm>,
+) -> Result<Response, PageError> {
+    service(&state, &ctx)
+        .change_password(&user.principal, &f.current, &f.new)
+        .await
+        .map_err(|e| PageError::new(&state, &base, e))?;
     Ok(Redirect::to("/account?done=password").into_response())
 }
 
@@ -129,26 +176,65 @@ struct TokenForm {
     expires_in_days: Option<String>,
 }
 
-async fn create_token(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, base: Base, PageUser(user): PageUser, CsrfForm(f): CsrfForm<TokenForm>) -> Result<Response, PageError> {
+async fn create_token(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    base: Base,
+    PageUser(user): PageUser,
+    CsrfForm(f): CsrfForm<TokenForm>,
+) -> Result<Response, PageError> {
     let svc = service(&state, &ctx);
     let err = |e| PageError::new(&state, &base, e);
-    let scopes: Vec<String> = f.scopes.split([',', ' ', '\n']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect();
+    let scopes: Vec<String> = f
+        .scopes
+        .split([',', ' ', '\n'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect();
     let days = match f.expires_in_days.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
-        Some(d) => Some(d.parse::<u32>().map_err(|_| err(Error::bad_request("identity.invalid_expiry", "expiry must be a number of days")))?),
+        Some(d) => Some(d.parse::<u32>().map_err(|_| {
+            err(Error::bad_request(
+                "identity.invalid_expiry",
+                "expiry must be a number of days",
+            ))
+        })?),
         None => None,
     };
-    let (secret, _) = svc.create_token(&user.principal, &f.name, scopes, days).await.map_err(err)?;
-    let account = svc.get_account(&user.principal, &user.principal.account_id).await.map_err(err)?;
+    let (secret, _) = svc
+        .create_token(&user.principal, &f.name, scopes, days)
+        .await
+        .map_err(err)?;
+    let account = svc
+        .get_account(&user.principal, &user.principal.account_id)
+        .await
+        .map_err(err)?;
     let tokens = svc.list_tokens(&user.principal).await.map_err(err)?;
     let permissions: Vec<String> = user.principal.permissions.iter().cloned().collect();
     // The token text is shown on this response only; it is never stored or shown again.
-    let mut resp = render(&state, &base, "identity/account.html", context! { account, tokens, permissions, new_token => secret });
-    resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    let mut resp = render(
+        &state,
+        &base,
+        "identity/account.html",
+        context! { account, tokens, permissions, new_token => secret },
+    );
+    resp.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(resp)
 }
 
-async fn revoke_token(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, base: Base, PageUser(user): PageUser, Path(id): Path<String>, CsrfForm(_f): CsrfForm<serde_json::Value>) -> Result<Response, PageError> {
-    service(&state, &ctx).revoke_token(&user.principal, &id).await.map_err(|e| PageError::new(&state, &base, e))?;
+async fn revoke_token(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    base: Base,
+    PageUser(user): PageUser,
+    Path(id): Path<String>,
+    CsrfForm(_f): CsrfForm<serde_json::Value>,
+) -> Result<Response, PageError> {
+    service(&state, &ctx)
+        .revoke_token(&user.principal, &id)
+        .await
+        .map_err(|e| PageError::new(&state, &base, e))?;
     Ok(Redirect::to("/account?done=revoked").into_response())
 }
 
@@ -159,23 +245,42 @@ struct StaffQuery {
     done: Option<String>,
 }
 
-async fn staff_page(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, base: Base, PageUser(user): PageUser, Query(q): Query<StaffQuery>) -> Result<Response, PageError> {
+async fn staff_page(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    base: Base,
+    PageUser(user): PageUser,
+    Query(q): Query<StaffQuery>,
+) -> Result<Response, PageError> {
     let err = |e| PageError::new(&state, &base, e);
     let p = &user.principal;
     if !p.can(perm::STAFF_READ) {
         return Err(err(Error::forbidden("identity.forbidden", "you may not see staff")));
     }
     let svc = service(&state, &ctx);
-    let after = q.cursor.as_deref().map(qy_web::paging::decode_cursor).transpose().map_err(err)?;
-    let rows = svc.list_accounts(p, None, q.q.as_deref(), after.as_deref(), 50).await.map_err(err)?;
+    let after = q
+        .cursor
+        .as_deref()
+        .map(qy_web::paging::decode_cursor)
+        .transpose()
+        .map_err(err)?;
+    let rows = svc
+        .list_accounts(p, None, q.q.as_deref(), after.as_deref(), 50)
+        .await
+        .map_err(err)?;
     let page = qy_web::paging::page_from(rows, 50, |a| a.username.clone());
     let departments = svc.list_departments(p).await.map_err(err)?;
     let roles = svc.list_roles().await.map_err(err)?;
     let next = page.next_cursor.map(|c| format!("/admin/staff?cursor={c}"));
-    Ok(render(&state, &base, "identity/staff.html", context! {
-        accounts => page.items, next, departments, roles, q => q.q, done => q.done,
-        can_manage => p.can(perm::STAFF_MANAGE), is_operator => p.is_operator(),
-    }))
+    Ok(render(
+        &state,
+        &base,
+        "identity/staff.html",
+        context! {
+            accounts => page.items, next, departments, roles, q => q.q, done => q.done,
+            can_manage => p.can(perm::STAFF_MANAGE), is_operator => p.is_operator(),
+        },
+    ))
 }
 
 #[derive(Debug, Deserialize)]
@@ -187,7 +292,13 @@ struct StaffForm {
     role: Option<String>,
 }
 
-async fn create_staff(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, base: Base, PageUser(user): PageUser, CsrfForm(f): CsrfForm<StaffForm>) -> Result<Response, PageError> {
+async fn create_staff(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    base: Base,
+    PageUser(user): PageUser,
+    CsrfForm(f): CsrfForm<StaffForm>,
+) -> Result<Response, PageError> {
     let new = NewAccount {
         username: f.username,
         password: f.password,
@@ -206,10 +317,25 @@ async fn create_staff(State(state): State<AppState>, Extension(ctx): Extension<C
     Ok(Redirect::to("/admin/staff?done=created").into_response())
 }
 
-async fn account_detail(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, base: Base, PageUser(user): PageUser, Path(id): Path<String>) -> Result<Response, PageError> {
-    let account = service(&state, &ctx).get_account(&user.principal, &id).await.map_err(|e| PageError::new(&state, &base, e))?;
-    let can_manage = user.principal.can_in_region(perm::STAFF_MANAGE, &account.region_code) && account.id != user.principal.account_id;
-    Ok(render(&state, &base, "identity/account_detail.html", context! { account, can_manage }))
+async fn account_detail(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    base: Base,
+    PageUser(user): PageUser,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let account = service(&state, &ctx)
+        .get_account(&user.principal, &id)
+        .await
+        .map_err(|e| PageError::new(&state, &base, e))?;
+    let can_manage = user.principal.can_in_region(perm::STAFF_MANAGE, &account.region_code)
+        && account.id != user.principal.account_id;
+    Ok(render(
+        &state,
+        &base,
+        "identity/account_detail.html",
+        context! { account, can_manage },
+    ))
 }
 
 #[derive(Debug, Deserialize)]
@@ -217,7 +343,14 @@ struct DisabledForm {
     disabled: String,
 }
 
-async fn set_disabled(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, base: Base, PageUser(user): PageUser, Path(id): Path<String>, CsrfForm(f): CsrfForm<DisabledForm>) -> Result<Response, PageError> {
+async fn set_disabled(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    base: Base,
+    PageUser(user): PageUser,
+    Path(id): Path<String>,
+    CsrfForm(f): CsrfForm<DisabledForm>,
+) -> Result<Response, PageError> {
     service(&state, &ctx)
         .set_disabled(&user.principal, &id, f.disabled == "true")
         .await
@@ -225,10 +358,24 @@ async fn set_disabled(State(state): State<AppState>, Extension(ctx): Extension<C
     Ok(Redirect::to(&format!("/admin/accounts/{id}")).into_response())
 }
 
-async fn departments_page(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, base: Base, PageUser(user): PageUser, Query(flash): Query<Flash>) -> Result<Response, PageError> {
-    let departments = service(&state, &ctx).list_departments(&user.principal).await.map_err(|e| PageError::new(&state, &base, e))?;
+async fn departments_page(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    base: Base,
+    PageUser(user): PageUser,
+    Query(flash): Query<Flash>,
+) -> Result<Response, PageError> {
+    let departments = service(&state, &ctx)
+        .list_departments(&user.principal)
+        .await
+        .map_err(|e| PageError::new(&state, &base, e))?;
     let can_manage = user.principal.can(perm::DEPARTMENTS_MANAGE);
-    Ok(render(&state, &base, "identity/departments.html", context! { departments, can_manage, scope => user.principal.scope.root(), done => flash.done }))
+    Ok(render(
+        &state,
+        &base,
+        "identity/departments.html",
+        context! { departments, can_manage, scope => user.principal.scope.root(), done => flash.done },
+    ))
 }
 
 #[derive(Debug, Deserialize)]
@@ -237,18 +384,47 @@ struct DepartmentForm {
     region_code: String,
 }
 
-async fn create_department(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, base: Base, PageUser(user): PageUser, CsrfForm(f): CsrfForm<DepartmentForm>) -> Result<Response, PageError> {
+async fn create_department(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    base: Base,
+    PageUser(user): PageUser,
+    CsrfForm(f): CsrfForm<DepartmentForm>,
+) -> Result<Response, PageError> {
     service(&state, &ctx)
-        .create_department(Some(&user.principal), state.regions.as_ref(), &f.name, f.region_code.trim())
+        .create_department(
+            Some(&user.principal),
+            state.regions.as_ref(),
+            &f.name,
+            f.region_code.trim(),
+        )
         .await
         .map_err(|e| PageError::new(&state, &base, e))?;
     Ok(Redirect::to("/admin/departments?done=created").into_response())
 }
 
-async fn roles_page(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, base: Base, PageUser(user): PageUser) -> Result<Response, PageError> {
+async fn roles_page(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    base: Base,
+    PageUser(user): PageUser,
+) -> Result<Response, PageError> {
     if !user.principal.can(perm::ROLES_MANAGE) {
-        return Err(PageError::new(&state, &base, Error::forbidden("identity.forbidden", "operators only")));
+        return Err(PageError::new(
+            &state,
+            &base,
+            Error::forbidden("identity.forbidden", "operators only"),
+        ));
     }
-    let roles = service(&state, &ctx).list_roles().await.map_err(|e| PageError::new(&state, &base, e))?;
-    Ok(render_with_status(&state, &base, StatusCode::OK, "identity/roles.html", context! { roles }))
+    let roles = service(&state, &ctx)
+        .list_roles()
+        .await
+        .map_err(|e| PageError::new(&state, &base, e))?;
+    Ok(render_with_status(
+        &state,
+        &base,
+        StatusCode::OK,
+        "identity/roles.html",
+        context! { roles },
+    ))
 }

@@ -14,7 +14,9 @@ use crate::domain::Region;
 use crate::store;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(get_region)).routes(routes!(search_regions))
+    OpenApiRouter::new()
+        .routes(routes!(get_region))
+        .routes(routes!(search_regions))
 }
 
 /// One region with its parent chain and children.
@@ -52,10 +54,19 @@ async fn search_regions(
 ) -> ApiResult<Json<Page<Region>>> {
     if let Some(level) = q.level.as_deref() {
         if crate::domain::depth_of(level).is_none() {
-            return Err(qy_kernel::Error::bad_request("regions.invalid_level", format!("unknown level {level:?}")).into());
+            return Err(
+                qy_kernel::Error::bad_request("regions.invalid_level", format!("unknown level {level:?}")).into(),
+            );
         }
     }
     let limit = page.limit();
-    let rows = store::search(&state.db, q.q.as_deref().unwrap_or("").trim(), q.level.as_deref(), page.after()?.as_deref(), limit).await?;
+    let rows = store::search(
+        &state.db,
+        q.q.as_deref().unwrap_or("").trim(),
+        q.level.as_deref(),
+        page.after()?.as_deref(),
+        limit,
+    )
+    .await?;
     Ok(Json(page_from(rows, limit, |r| r.code.clone())))
 }

@@ -20,7 +20,10 @@ pub struct RegionDetail {
 
 pub async fn detail(db: &Db, code: &str) -> Result<RegionDetail> {
     if qy_kernel::region::significant_prefix(code).is_none() {
-        return Err(Error::bad_request("regions.invalid_code", format!("{code:?} is not a region code (6, 9 or 12 digits)")));
+        return Err(Error::bad_request(
+            "regions.invalid_code",
+            format!("{code:?} is not a region code (6, 9 or 12 digits)"),
+        ));
     }
     let region = store::get(db, code)
         .await?
@@ -41,5 +44,9 @@ pub async fn detail(db: &Db, code: &str) -> Result<RegionDetail> {
     }
     ancestors.reverse();
     let children = store::children(db, code).await?;
-    Ok(RegionDetail { region, ancestors, children })
+    Ok(RegionDetail {
+        region,
+        ancestors,
+        children,
+    })
 }

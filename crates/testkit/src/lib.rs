@@ -1,0 +1,129 @@
+//! Boots the platform for tests. See README.md.
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use qy_server::Config;
+use qy_storage::testing::TestDb;
+use qy_web::AppState;
+use serde_json::Value;
+use tower::ServiceExt;
+
+pub const ADMIN_PASSWORD: &str = "test-admin-password";
+
+pub struct TestApp {
+    pub router: Router,
+    pub state: AppState,
+    pub config: Config,
+    _db: TestDb,
+    _dir: tempfile::TempDir,
+}
+
+/// A response, read whole.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or(Value::Null)
+    }
+    pub fn content_type(&self) -> &str {
+        self.headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+}
+
+/// Boots the platform on a fresh database.
+pub async fn spawn_app() -> TestApp {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let db = TestDb::new().await.unwrap_or_else(|e| panic!("test database: {e}"));
+    let config = Config {
+        data_dir: dir.path().to_path_buf(),
+        database_url: Some(db.url.clone()),
+        bootstrap_admin_password: Some(ADMIN_PASSWORD.into()),
+        ..Config::default()
+    };
+    let app = qy_server::build(&config).await.unwrap_or_else(|e| panic!("build: {e}"));
+    TestApp {
+        router: app.router,
+        state: app.state,
+        config,
+        _db: db,
+        _dir: dir,
+    }
+}
+
+impl TestApp {
+    pub async fn send(&self, req: Request<Body>) -> Reply {
+        let resp = self.router.clone().oneshot(req).await.unwrap_or_else(|e| match e {});
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let bytes = resp
+            .into_body()
+            .collect()
+            .await
+            .map(|b| b.to_bytes())
+            .unwrap_or_default();
+        Reply {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Reply {
+        let mut req = Request::get(path);
+        if let Some(t) = token {
+            req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        self.send(req.body(Body::empty()).unwrap_or_default()).await
+    }
+
+    pub async fn send_json(&self, method: &str, path: &str, token: Option<&str>, body: &Value) -> Reply {
+        self.send_raw(method, path, token, "application/json", body.to_string())
+            .await
+    }
+
+    pub async fn send_raw(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        content_type: &str,
+        body: String,
+    ) -> Reply {
+        let mut req = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::CONTENT_TYPE, content_type);
+        if let Some(t) = token {
+            req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        self.send(req.body(Body::from(body)).unwrap_or_default()).await
+    }
+
+    /// Logs in through the API and returns the bearer token.
+    pub async fn login(&self, username: &str, password: &str) -> String {
+        let r = self
+            .send_json(
+                "POST",
+                "/api/v1/identity/sessions",
+                None,
+                &serde_json::json!({"username": username, "password": password}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "login {username}: {}", r.body);
+        r.json()["token"].as_str().unwrap_or_default().to_owned()
+    }
+
+    pub async fn admin_token(&self) -> String {
+        self.login("admin", ADMIN_PASSWORD).await
+    }
+}

@@ -1,0 +1,98 @@
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use qy_testkit::spawn_app;
+
+fn has_tibetan(s: &str) -> bool {
+    s.chars().any(|c| ('\u{0F00}'..='\u{0FFF}').contains(&c))
+}
+
+#[tokio::test]
+async fn home_page_speaks_chinese_by_default_and_tibetan_when_asked() {
+    let app = spawn_app().await;
+    let zh = app.get("/", None).await;
+    assert_eq!(zh.status, StatusCode::OK);
+    assert!(zh.body.contains("lang=\"zh-Hans-CN\"") && zh.body.contains("青云"));
+    let req = Request::get("/")
+        .header(header::COOKIE, "qy_lang=bo")
+        .body(Body::empty())
+        .unwrap();
+    let bo = app.send(req).await;
+    assert!(bo.body.contains("lang=\"bo\"") && has_tibetan(&bo.body));
+    let req = Request::get("/regions")
+        .header(header::ACCEPT_LANGUAGE, "en-US,en;q=0.9")
+        .body(Body::empty())
+        .unwrap();
+    assert!(app.send(req).await.body.contains("Administrative regions of Qinghai"));
+}
+
+#[tokio::test]
+async fn forms_without_a_csrf_token_are_refused() {
+    let app = spawn_app().await;
+    let r = app
+        .send_raw(
+            "POST",
+            "/login",
+            None,
+            "application/x-www-form-urlencoded",
+            "username=admin&password=x".into(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn login_form_sets_a_session_cookie_and_shows_the_account_page() {
+    let app = spawn_app().await;
+    let page = app.get("/login", None).await;
+    let cookie = page
+        .headers
+        .get(header::SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let token = cookie.trim_start_matches("qy_csrf=").to_owned();
+    let body = format!(
+        "csrf={token}&username=admin&password={}&next=%2Faccount",
+        qy_testkit::ADMIN_PASSWORD
+    );
+    let req = Request::post("/login")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::COOKIE, &cookie)
+        .body(Body::from(body))
+        .unwrap();
+    let r = app.send(req).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let session = r
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("qy_session="))
+        .unwrap()
+        .to_owned();
+    assert!(session.contains("HttpOnly") && session.contains("SameSite=Lax"));
+    let req = Request::get("/account")
+        .header(header::COOKIE, session.split(';').next().unwrap())
+        .body(Body::empty())
+        .unwrap();
+    let account = app.send(req).await;
+    assert_eq!(account.status, StatusCode::OK);
+    assert!(account.body.contains("平台运营管理员"));
+    for page in [
+        "/admin/staff",
+        "/admin/departments",
+        "/admin/roles",
+        "/admin/audit",
+        "/regions/632801",
+    ] {
+        let req = Request::get(page)
+            .header(header::COOKIE, session.split(';').next().unwrap())
+            .body(Body::empty())
+            .unwrap();
+        assert_eq!(app.send(req).await.status, StatusCode::OK, "{page}");
+    }
+    assert_eq!(app.get("/account", None).await.status, StatusCode::SEE_OTHER);
+}

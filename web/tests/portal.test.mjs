@@ -1,0 +1,37 @@
+// Browser test: home page in zh-CN, switch to Tibetan, log in as demo staff, see the account page.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { chromium } from "playwright-core";
+
+const base = process.env.QY_BASE_URL ?? "http://127.0.0.1:8080";
+
+test("home in zh-CN, switch to Tibetan, staff login reaches the account page", async () => {
+  const browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  try {
+    const page = await browser.newPage({ locale: "zh-CN" });
+    await page.goto(base + "/");
+    assert.equal(await page.getAttribute("html", "lang"), "zh-Hans-CN");
+    assert.match(await page.textContent("body"), /青云/);
+
+    await page.selectOption("#lang-select", "bo");
+    await page.waitForURL(base + "/");
+    assert.equal(await page.getAttribute("html", "lang"), "bo");
+    assert.match(await page.textContent("body"), /[\u0F00-\u0FFF]/, "Tibetan script on the page");
+
+    await page.goto(base + "/login");
+    await page.fill("#username", "golmud.officer");
+    await page.fill("#password", "qingyun-demo-2026");
+    await page.click("form[action='/login'] button[type=submit]");
+    await page.waitForURL(base + "/account");
+    const body = await page.textContent("body");
+    assert.match(body, /马晓兰/);
+    assert.match(body, /golmud\.officer/);
+    await page.screenshot({ path: "web/test-results/account-bo.png", fullPage: true });
+  } finally {
+    await browser.close();
+  }
+});
