@@ -29,7 +29,7 @@ pub fn run(cmd: &ToolsCommand) -> ExitCode {
             if *json {
                 println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
             } else {
-                let kind = serde_json::to_value(&report.kind)
+                let kind = serde_json::to_value(report.kind)
                     .ok()
                     .and_then(|v| v.as_str().map(str::to_owned))
                     .unwrap_or_default();

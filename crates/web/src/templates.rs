@@ -71,7 +71,7 @@ mod tests {
     #[test]
     fn datetime_is_shown_in_beijing_time() {
         // 2026-11-29T01:47:00Z is 09:47 in Xining.
-        assert_eq!(super::format_datetime(1_795_830_420_000), "2026-11-29 09:47");
+        assert_eq!(super::format_datetime(1_795_916_820_000), "2026-11-29 09:47");
         assert_eq!(super::format_datetime(0), "1970-01-01 08:00");
     }
 }
