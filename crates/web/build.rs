@@ -13,10 +13,7 @@ fn main() {
         println!("cargo:rerun-if-changed={}", src.display());
         let bytes = std::fs::read(&src).unwrap_or_default();
         if bytes.is_empty() {
-            println!(
-                "cargo:warning={} not found; run `npm ci --prefix web` to embed it",
-                src.display()
-            );
+            println!("cargo:warning={} not found; run `npm ci --prefix web` to embed it", src.display());
         }
         if let Err(e) = std::fs::write(Path::new(&out).join(dest), bytes) {
             println!("cargo:warning=cannot write {dest}: {e}");

@@ -78,11 +78,7 @@ impl InProcessBus {
 
     /// Live subscribers right now (subscriptions whose stream is still held).
     pub fn subscriber_count(&self) -> usize {
-        self.lock()
-            .iter()
-            .flat_map(|g| &g.members)
-            .filter(|m| !m.is_closed())
-            .count()
+        self.lock().iter().flat_map(|g| &g.members).filter(|m| !m.is_closed()).count()
     }
 
     fn lock(&self) -> MutexGuard<'_, Vec<Group>> {
@@ -148,12 +144,8 @@ impl InProcessBus {
 impl EventBus for InProcessBus {
     async fn publish(&self, subject: &str, payload: serde_json::Value) -> Result<Event, BusError> {
         check_subject(subject)?;
-        let event = Event {
-            id: qy_kernel::id::new_id(),
-            subject: subject.to_owned(),
-            at_ms: self.clock.now_ms(),
-            payload,
-        };
+        let event =
+            Event { id: qy_kernel::id::new_id(), subject: subject.to_owned(), at_ms: self.clock.now_ms(), payload };
         for (group, members) in self.targets(subject) {
             self.deliver(&group, members, &event).await;
         }
@@ -167,12 +159,9 @@ impl EventBus for InProcessBus {
             let mut groups = self.lock();
             match groups.iter_mut().find(|g| g.name == group && g.filter == filter) {
                 Some(g) => g.members.push(tx),
-                None => groups.push(Group {
-                    name: group.to_owned(),
-                    filter: filter.to_owned(),
-                    members: vec![tx],
-                    next: 0,
-                }),
+                None => {
+                    groups.push(Group { name: group.to_owned(), filter: filter.to_owned(), members: vec![tx], next: 0 })
+                }
             }
         }
         Ok(Box::pin(futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx))))

@@ -216,11 +216,7 @@ impl NatsBus {
 
     /// Connects with the default options and the given stream and subjects.
     pub async fn connect(url: &str, stream_name: &str, subjects: &str) -> Result<Self, BusError> {
-        Self::builder(url)
-            .stream(stream_name)
-            .subjects(subjects)
-            .connect()
-            .await
+        Self::builder(url).stream(stream_name).subjects(subjects).connect().await
     }
 
     /// The stream this bus publishes to.
@@ -241,13 +237,7 @@ impl NatsBus {
         let readable: String = group
             .chars()
             .take(48)
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                    c
-                } else {
-                    '_'
-                }
-            })
+            .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
             .collect();
         let hash = fnv1a64([group.as_bytes(), &[0], filter.as_bytes()]);
         if readable.is_empty() {
@@ -262,11 +252,7 @@ impl NatsBus {
         let config = pull::Config {
             durable_name: Some(durable.clone()),
             description: Some(format!("qy group {group:?} on {filter}")),
-            deliver_policy: if self.replay_history {
-                DeliverPolicy::All
-            } else {
-                DeliverPolicy::New
-            },
+            deliver_policy: if self.replay_history { DeliverPolicy::All } else { DeliverPolicy::New },
             ack_policy: AckPolicy::Explicit,
             ack_wait: self.ack_wait,
             max_deliver: self.max_deliver,
@@ -288,10 +274,7 @@ impl NatsBus {
                         );
                         Ok(c)
                     }
-                    Err(_) => Err(unavailable(
-                        &format!("create consumer {durable} for {filter}"),
-                        create_err,
-                    )),
+                    Err(_) => Err(unavailable(&format!("create consumer {durable} for {filter}"), create_err)),
                 }
             }
         }
@@ -302,19 +285,12 @@ impl NatsBus {
 impl EventBus for NatsBus {
     async fn publish(&self, subject: &str, payload: serde_json::Value) -> Result<Event, BusError> {
         check_subject(subject)?;
-        let event = Event {
-            id: qy_kernel::id::new_id(),
-            subject: subject.to_owned(),
-            at_ms: self.clock.now_ms(),
-            payload,
-        };
+        let event =
+            Event { id: qy_kernel::id::new_id(), subject: subject.to_owned(), at_ms: self.clock.now_ms(), payload };
         let body = serde_json::to_vec(&event).map_err(|e| unavailable("encode event", e))?;
         let ack = self
             .js
-            .send_publish(
-                subject.to_owned(),
-                PublishMessage::build().payload(body.into()).message_id(&event.id),
-            )
+            .send_publish(subject.to_owned(), PublishMessage::build().payload(body.into()).message_id(&event.id))
             .await
             .map_err(|e| unavailable(&format!("publish {subject}"), e))?
             .await
@@ -413,10 +389,7 @@ mod tests {
         assert!(!name.contains(['.', '*', '>', ' ']));
         assert_eq!(name, NatsBus::durable_name("notify.mail *x>", "qy.identity.>"));
         assert_ne!(name, NatsBus::durable_name("notify.mail *x>", "qy.billing.>"));
-        assert_ne!(
-            NatsBus::durable_name("a.b", "qy.>"),
-            NatsBus::durable_name("a_b", "qy.>")
-        );
+        assert_ne!(NatsBus::durable_name("a.b", "qy.>"), NatsBus::durable_name("a_b", "qy.>"));
         assert!(NatsBus::durable_name("", "qy.>").starts_with("g_"));
     }
 

@@ -37,10 +37,7 @@ fn assert_idle(s: &mut DeliveryStream) {
 async fn publish_fills_in_the_event() {
     let bus = bus();
     let mut s = bus.subscribe("qy.>", "g").await.unwrap();
-    let e = bus
-        .publish("qy.identity.account.created", json!({"id": 7}))
-        .await
-        .unwrap();
+    let e = bus.publish("qy.identity.account.created", json!({"id": 7})).await.unwrap();
     assert!(qy_kernel::id::is_uuid(&e.id));
     assert_eq!(e.at_ms, 1_700_000_000_000);
     assert_eq!(e.subject, "qy.identity.account.created");
@@ -118,10 +115,7 @@ async fn invalid_subjects_are_rejected() {
         }
     }
     for bad in ["", "qy..x", "qy.>.x", "qy.a b"] {
-        assert!(
-            matches!(bus.subscribe(bad, "g").await, Err(BusError::InvalidSubject(_))),
-            "subscribe {bad:?}"
-        );
+        assert!(matches!(bus.subscribe(bad, "g").await, Err(BusError::InvalidSubject(_))), "subscribe {bad:?}");
     }
 }
 
@@ -139,11 +133,7 @@ async fn dropped_subscribers_are_cleaned_up() {
         bus.publish("qy.jobs.job.queued", json!(i)).await.unwrap();
     }
     for i in 0..4 {
-        assert_eq!(
-            recv(&mut stays).await.payload,
-            json!(i),
-            "the remaining member gets everything"
-        );
+        assert_eq!(recv(&mut stays).await.payload, json!(i), "the remaining member gets everything");
     }
     assert_eq!(bus.subscriber_count(), 1);
     assert_eq!(bus.dropped(), 0);

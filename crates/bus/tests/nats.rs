@@ -36,9 +36,7 @@ struct Setup {
 
 impl Setup {
     fn builder(&self) -> NatsBusBuilder {
-        NatsBus::builder(&self.url)
-            .stream(&self.stream)
-            .subjects(&format!("{}.>", self.prefix))
+        NatsBus::builder(&self.url).stream(&self.stream).subjects(&format!("{}.>", self.prefix))
     }
     fn subject(&self, rest: &str) -> String {
         format!("{}.{rest}", self.prefix)
@@ -56,11 +54,7 @@ where
 {
     let Some(url) = nats_url() else { return };
     let run = qy_kernel::id::new_id().replace('-', "");
-    let setup = Arc::new(Setup {
-        url,
-        stream: format!("QYTEST_{run}"),
-        prefix: format!("qyt{run}"),
-    });
+    let setup = Arc::new(Setup { url, stream: format!("QYTEST_{run}"), prefix: format!("qyt{run}") });
     let bus = Arc::new(configure(setup.builder()).connect().await.expect("connect to NATS"));
     let outcome = tokio::spawn(body(setup.clone(), bus.clone())).await;
     if let Err(e) = bus.jetstream().delete_stream(&setup.stream).await {
@@ -103,10 +97,7 @@ async fn a_durable_group_gets_events_published_while_it_was_away() {
             drop(bus.subscribe(&setup.all(), "projector").await.unwrap());
 
             let payload = json!({"account": "a1", "roles": ["admin"], "n": 3});
-            let sent = bus
-                .publish(&setup.subject("identity.account.created"), payload.clone())
-                .await
-                .unwrap();
+            let sent = bus.publish(&setup.subject("identity.account.created"), payload.clone()).await.unwrap();
             assert_eq!(sent.at_ms, 1_700_000_000_000);
             assert!(qy_kernel::id::is_uuid(&sent.id));
 
@@ -146,31 +137,17 @@ async fn members_of_a_group_share_the_events() {
         |b| b.ack_wait(Duration::from_secs(2)).pull_batch(1),
         |setup, bus| async move {
             let a = bus.subscribe(&setup.all(), "workers").await.unwrap();
-            let b = setup
-                .builder()
-                .ack_wait(Duration::from_secs(2))
-                .pull_batch(1)
-                .connect()
-                .await
-                .unwrap();
+            let b = setup.builder().ack_wait(Duration::from_secs(2)).pull_batch(1).connect().await.unwrap();
             let b = b.subscribe(&setup.all(), "workers").await.unwrap();
             let mut both = futures_util::stream::select(a.map(|d| ("a", d)), b.map(|d| ("b", d)));
 
             let mut published = HashSet::new();
             for i in 0..20 {
-                published.insert(
-                    bus.publish(&setup.subject("jobs.job.queued"), json!(i))
-                        .await
-                        .unwrap()
-                        .id,
-                );
+                published.insert(bus.publish(&setup.subject("jobs.job.queued"), json!(i)).await.unwrap().id);
             }
             let mut seen: HashMap<String, &str> = HashMap::new();
             while seen.len() < published.len() {
-                let (who, d) = tokio::time::timeout(RECV_TIMEOUT, both.next())
-                    .await
-                    .expect("timeout")
-                    .unwrap();
+                let (who, d) = tokio::time::timeout(RECV_TIMEOUT, both.next()).await.expect("timeout").unwrap();
                 if let Some(prev) = seen.insert(d.event.id.clone(), who) {
                     panic!("{} delivered to {prev} and then {who}", d.event.id);
                 }
@@ -195,22 +172,12 @@ async fn members_of_a_group_share_the_events() {
 async fn every_group_gets_every_event() {
     with_nats(defaults, |setup, bus| async move {
         let mut audit = bus.subscribe(&setup.all(), "audit").await.unwrap();
-        let mut notify = bus
-            .subscribe(&setup.subject("identity.*.created"), "notify")
-            .await
-            .unwrap();
+        let mut notify = bus.subscribe(&setup.subject("identity.*.created"), "notify").await.unwrap();
         let mut ids = Vec::new();
         for i in 0..5 {
-            ids.push(
-                bus.publish(&setup.subject("identity.account.created"), json!(i))
-                    .await
-                    .unwrap()
-                    .id,
-            );
+            ids.push(bus.publish(&setup.subject("identity.account.created"), json!(i)).await.unwrap().id);
         }
-        bus.publish(&setup.subject("billing.invoice.created"), json!("not for notify"))
-            .await
-            .unwrap();
+        bus.publish(&setup.subject("billing.invoice.created"), json!("not for notify")).await.unwrap();
         for s in [&mut audit, &mut notify] {
             let mut got = Vec::new();
             for _ in 0..5 {
@@ -229,12 +196,7 @@ async fn messages_that_are_not_events_are_skipped_for_good() {
         |b| b.ack_wait(Duration::from_secs(1)),
         |setup, bus| async move {
             let mut s = bus.subscribe(&setup.all(), "strict").await.unwrap();
-            bus.jetstream()
-                .publish(setup.subject("junk"), "not json".into())
-                .await
-                .unwrap()
-                .await
-                .unwrap();
+            bus.jetstream().publish(setup.subject("junk"), "not json".into()).await.unwrap().await.unwrap();
             let good = bus.publish(&setup.subject("ok.thing.done"), json!(true)).await.unwrap();
             assert_eq!(recv(&mut s).await, good);
             // The junk was terminated, not left to come back after ack_wait.
@@ -249,27 +211,16 @@ async fn messages_that_are_not_events_are_skipped_for_good() {
 #[tokio::test]
 async fn bad_subjects_are_refused() {
     with_nats(defaults, |setup, bus| async move {
-        for bad in [
-            setup.subject(""),
-            format!("{}..x", setup.prefix),
-            setup.subject("*"),
-            setup.all(),
-        ] {
+        for bad in [setup.subject(""), format!("{}..x", setup.prefix), setup.subject("*"), setup.all()] {
             match bus.publish(&bad, json!(null)).await {
                 Err(BusError::InvalidSubject(s)) => assert_eq!(s, bad),
                 other => panic!("publish {bad:?}: {other:?}"),
             }
         }
-        assert!(matches!(
-            bus.subscribe("qy.>.x", "g").await,
-            Err(BusError::InvalidSubject(_))
-        ));
+        assert!(matches!(bus.subscribe("qy.>.x", "g").await, Err(BusError::InvalidSubject(_))));
         // Valid, but no stream captures it.
         let outside = format!("elsewhere{}.a.b", setup.prefix);
-        assert!(matches!(
-            bus.publish(&outside, json!(null)).await,
-            Err(BusError::Unavailable(_))
-        ));
+        assert!(matches!(bus.publish(&outside, json!(null)).await, Err(BusError::Unavailable(_))));
     })
     .await;
 }

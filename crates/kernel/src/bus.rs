@@ -55,9 +55,7 @@ impl Delivery {
 
 impl std::fmt::Debug for Delivery {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Delivery")
-            .field("event", &self.event)
-            .finish_non_exhaustive()
+        f.debug_struct("Delivery").field("event", &self.event).finish_non_exhaustive()
     }
 }
 

@@ -37,12 +37,7 @@ pub struct Error {
 
 impl Error {
     pub fn new(kind: ErrorKind, code: impl Into<Cow<'static, str>>, detail: impl Into<String>) -> Self {
-        Self {
-            kind,
-            code: code.into(),
-            detail: detail.into(),
-            args: Vec::new(),
-        }
+        Self { kind, code: code.into(), detail: detail.into(), args: Vec::new() }
     }
     pub fn bad_request(code: impl Into<Cow<'static, str>>, detail: impl Into<String>) -> Self {
         Self::new(ErrorKind::BadRequest, code, detail)

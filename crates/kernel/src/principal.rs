@@ -111,10 +111,7 @@ mod tests {
 
     #[test]
     fn token_scope_narrows_account_permissions() {
-        let p = staff(
-            &["identity.staff.read", "identity.staff.manage"],
-            Some(&["identity.staff.read"]),
-        );
+        let p = staff(&["identity.staff.read", "identity.staff.manage"], Some(&["identity.staff.read"]));
         assert!(p.can("identity.staff.read"));
         assert!(!p.can("identity.staff.manage"));
     }

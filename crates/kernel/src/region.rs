@@ -35,9 +35,7 @@ impl RegionScope {
 
     /// The whole province (operators).
     pub fn province() -> Self {
-        Self {
-            root: "630000".to_owned(),
-        }
+        Self { root: "630000".to_owned() }
     }
 
     pub fn root(&self) -> &str {
@@ -72,9 +70,7 @@ mod tests {
     #[test]
     fn prefecture_contains_its_counties_and_villages_but_not_others() {
         let haixi = RegionScope::new("632800").into_iter().next();
-        let haixi = haixi
-            .as_ref()
-            .map(|s| (s.contains("632801"), s.contains("632801001001"), s.contains("630102")));
+        let haixi = haixi.as_ref().map(|s| (s.contains("632801"), s.contains("632801001001"), s.contains("630102")));
         assert_eq!(haixi, Some((true, true, false)));
     }
 
@@ -88,9 +84,7 @@ mod tests {
     #[test]
     fn county_does_not_contain_its_parent_or_sibling() {
         let c = RegionScope::new("632801");
-        assert!(c
-            .as_ref()
-            .is_some_and(|c| !c.contains("632800") && !c.contains("632802")));
+        assert!(c.as_ref().is_some_and(|c| !c.contains("632800") && !c.contains("632802")));
     }
 
     #[test]

@@ -46,10 +46,8 @@ impl utoipa::Modify for BearerAuth {
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
-        openapi.security = Some(vec![utoipa::openapi::security::SecurityRequirement::new(
-            "bearer",
-            Vec::<String>::new(),
-        )]);
+        openapi.security =
+            Some(vec![utoipa::openapi::security::SecurityRequirement::new("bearer", Vec::<String>::new())]);
     }
 }
 
@@ -61,20 +59,14 @@ pub async fn build_with_clock(config: &Config, clock: Arc<dyn Clock>) -> Result<
     let err = |e: qy_kernel::Error| format!("{}: {}", e.code, e.detail);
     let secret = config.load_or_create_secret()?;
     let db = Db::connect(&config.database_url()).await.map_err(err)?;
-    qy_storage::migrate(&db, &modules::migrations(), clock.now_ms())
-        .await
-        .map_err(err)?;
+    qy_storage::migrate(&db, &modules::migrations(), clock.now_ms()).await.map_err(err)?;
     qy_regions::load_shipped(&db).await.map_err(err)?;
-    let bus = qy_bus::connect(config.nats_url.as_deref(), clock.clone())
-        .await
-        .map_err(|e| e.to_string())?;
+    let bus = qy_bus::connect(config.nats_url.as_deref(), clock.clone()).await.map_err(|e| e.to_string())?;
 
     let identity = qy_identity::Identity::new(db.clone(), clock.clone(), qy_identity::crypto::Sealer::new(secret));
     let regions = Arc::new(qy_regions::StoreDirectory::new(db.clone()));
-    let generated_admin_password = identity
-        .bootstrap(regions.as_ref(), config.bootstrap_admin_password.as_deref())
-        .await
-        .map_err(err)?;
+    let generated_admin_password =
+        identity.bootstrap(regions.as_ref(), config.bootstrap_admin_password.as_deref()).await.map_err(err)?;
 
     let mods = modules::all(secret);
     let mut ftl: Vec<i18n::FtlSource> = qy_web::LOCALES.to_vec();
@@ -100,9 +92,7 @@ pub async fn build_with_clock(config: &Config, clock: Arc<dyn Clock>) -> Result<
         templates,
         nav,
         limiter: Default::default(),
-        config: WebConfig {
-            cookie_secure: config.cookie_secure,
-        },
+        config: WebConfig { cookie_secure: config.cookie_secure },
     }));
 
     let mut api = OpenApiRouter::with_openapi(ApiDoc::openapi()).merge(shell::api());
@@ -118,36 +108,18 @@ pub async fn build_with_clock(config: &Config, clock: Arc<dyn Clock>) -> Result<
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi.clone()))
         .route("/api/{*rest}", axum::routing::any(qy_web::problem::api_not_found))
         .method_not_allowed_fallback(qy_web::problem::api_method_not_allowed)
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            qy_web::audit_layer::audit_writes,
-        ))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), qy_web::audit_layer::audit_writes))
         .layer(axum::middleware::from_fn(crate::metrics_layer::record))
         .layer(DefaultBodyLimit::max(1024 * 1024))
-        .layer(TimeoutLayer::with_status_code(
-            axum::http::StatusCode::REQUEST_TIMEOUT,
-            Duration::from_secs(60),
-        ))
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(60)))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
-            let id = req
-                .headers()
-                .get("x-request-id")
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("-");
+            let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
             // Path only: query strings may carry search terms typed by people.
             tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
         }))
         .layer(PropagateRequestIdLayer::new(HeaderName::from_static("x-request-id")))
-        .layer(SetRequestIdLayer::new(
-            HeaderName::from_static("x-request-id"),
-            MakeRequestUuid,
-        ))
+        .layer(SetRequestIdLayer::new(HeaderName::from_static("x-request-id"), MakeRequestUuid))
         .with_state(state.clone());
-    Ok(App {
-        router,
-        state,
-        generated_admin_password,
-        openapi,
-    })
+    Ok(App { router, state, generated_admin_password, openapi })
 }

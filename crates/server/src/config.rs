@@ -48,16 +48,10 @@ impl std::fmt::Debug for Config {
         f.debug_struct("Config")
             .field("data_dir", &self.data_dir)
             .field("http_addr", &self.http_addr)
-            .field(
-                "database_url",
-                &self.database_url.as_deref().map(qy_storage::db::redact_url),
-            )
+            .field("database_url", &self.database_url.as_deref().map(qy_storage::db::redact_url))
             .field("nats_url", &self.nats_url)
             .field("mqtt_url", &self.mqtt_url)
-            .field(
-                "bootstrap_admin_password",
-                &self.bootstrap_admin_password.as_ref().map(|_| "***"),
-            )
+            .field("bootstrap_admin_password", &self.bootstrap_admin_password.as_ref().map(|_| "***"))
             .field("cookie_secure", &self.cookie_secure)
             .finish()
     }
@@ -118,9 +112,7 @@ impl Config {
     }
 
     pub fn database_url(&self) -> String {
-        self.database_url
-            .clone()
-            .unwrap_or_else(|| qy_storage::db::sqlite_url_in(&self.data_dir))
+        self.database_url.clone().unwrap_or_else(|| qy_storage::db::sqlite_url_in(&self.data_dir))
     }
 
     /// The platform secret (32 bytes) in `data_dir/secret.key`, created on first start.
@@ -129,9 +121,7 @@ impl Config {
         let path = self.data_dir.join("secret.key");
         if let Ok(text) = std::fs::read_to_string(&path) {
             let bytes = hex::decode(text.trim()).map_err(|_| format!("{} is not hex", path.display()))?;
-            return bytes
-                .try_into()
-                .map_err(|_| format!("{} must hold 32 bytes", path.display()));
+            return bytes.try_into().map_err(|_| format!("{} must hold 32 bytes", path.display()));
         }
         std::fs::create_dir_all(&self.data_dir)
             .map_err(|e| format!("cannot create {}: {e}", self.data_dir.display()))?;
@@ -146,11 +136,7 @@ impl Config {
 fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)?;
+    let mut f = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
     f.write_all(text.as_bytes())
 }
 
@@ -185,9 +171,7 @@ mod tests {
     fn unknown_keys_and_bad_values_are_errors() {
         assert!(toml::from_str::<Config>("htp_addr = \"x\"").is_err());
         let mut c = Config::default();
-        assert!(c
-            .apply_env(|k| (k == "QY_COOKIE_SECURE").then(|| "maybe".into()))
-            .is_err());
+        assert!(c.apply_env(|k| (k == "QY_COOKIE_SECURE").then(|| "maybe".into())).is_err());
     }
 
     #[test]

@@ -12,30 +12,12 @@ pub const DEMO_PASSWORD: &str = "qingyun-demo-2026";
 /// (username, display name, department, region, role)
 pub const DEMO_STAFF: &[(&str, &str, &str, &str, &str)] = &[
     ("xining.admin", "王建国", "西宁市大数据管理局", "630100", "region_admin"),
-    (
-        "chengzhong.officer",
-        "李梅",
-        "城中区政务服务中心",
-        "630103",
-        "department_admin",
-    ),
-    (
-        "golmud.admin",
-        "才让多杰",
-        "格尔木市政务服务中心",
-        "632801",
-        "department_admin",
-    ),
+    ("chengzhong.officer", "李梅", "城中区政务服务中心", "630103", "department_admin"),
+    ("golmud.admin", "才让多杰", "格尔木市政务服务中心", "632801", "department_admin"),
     ("golmud.officer", "马晓兰", "格尔木市政务服务中心", "632801", "officer"),
     ("delingha.officer", "卓玛", "德令哈市生态环境局", "632802", "officer"),
     ("yushu.officer", "扎西", "玉树市农牧局", "632701", "officer"),
-    (
-        "gonghe.officer",
-        "韩永福",
-        "共和县市场监督管理局",
-        "632521",
-        "department_admin",
-    ),
+    ("gonghe.officer", "韩永福", "共和县市场监督管理局", "632521", "department_admin"),
 ];
 
 /// (username, display name, region, birth date, sequence)
@@ -58,9 +40,7 @@ fn resident_id(region: &str, birth: &str, seq: &str) -> Option<String> {
 
 fn uscc(region: &str, body: &str) -> Option<String> {
     // 9 = market regulation authority, 3 = farmers' cooperative / 1 = enterprise.
-    qy_cnid::Uscc::build("91", region, body)
-        .ok()
-        .map(|u| u.as_str().to_owned())
+    qy_cnid::Uscc::build("91", region, body).ok().map(|u| u.as_str().to_owned())
 }
 
 fn account(username: &str, name: &str, kind: &str) -> NewAccount {
@@ -79,10 +59,7 @@ fn account(username: &str, name: &str, kind: &str) -> NewAccount {
 
 /// Seeds the demo. Idempotent: does nothing when the first demo account exists.
 pub async fn seed(identity: &qy_identity::Identity, regions: &dyn RegionDirectory) -> Result<bool> {
-    if qy_identity::store::account_by_username(&identity.db, DEMO_STAFF[0].0)
-        .await?
-        .is_some()
-    {
+    if qy_identity::store::account_by_username(&identity.db, DEMO_STAFF[0].0).await?.is_some() {
         return Ok(false);
     }
     let mut departments: Vec<(String, String, String)> = Vec::new();

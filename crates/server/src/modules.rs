@@ -4,11 +4,7 @@
 use qy_web::Module;
 
 pub fn all(secret: [u8; 32]) -> Vec<Box<dyn Module>> {
-    vec![
-        Box::new(qy_regions::module()),
-        Box::new(qy_identity::module(secret)),
-        Box::new(qy_audit::module()),
-    ]
+    vec![Box::new(qy_regions::module()), Box::new(qy_identity::module(secret)), Box::new(qy_audit::module())]
 }
 
 /// Every module's migrations, in order, without building modules (for `qingyun migrate`).

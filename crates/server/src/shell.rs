@@ -20,13 +20,7 @@ pub const LOCALES: &[FtlSource] = qy_web::ftl_sources!("shell");
 pub const TEMPLATES: &[(&str, &str)] = &[("home.html", include_str!("../templates/home.html"))];
 
 pub fn nav() -> Vec<NavItem> {
-    vec![NavItem {
-        cloud: Cloud::Base,
-        href: "/api/docs",
-        label: "shell-nav-api",
-        permission: None,
-        public: true,
-    }]
+    vec![NavItem { cloud: Cloud::Base, href: "/api/docs", label: "shell-nav-api", permission: None, public: true }]
 }
 
 pub fn pages() -> Router<AppState> {
@@ -79,21 +73,13 @@ async fn readyz(State(state): State<AppState>) -> Response {
     let db = state.db.ping().await;
     let bus = state.bus.ready().await;
     let body = serde_json::json!({ "database": db, "bus": { "kind": state.bus.name(), "ready": bus } });
-    let status = if db && bus {
-        StatusCode::OK
-    } else {
-        StatusCode::SERVICE_UNAVAILABLE
-    };
+    let status = if db && bus { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
     (status, Json(body)).into_response()
 }
 
 async fn metrics() -> Response {
     let text = crate::metrics_layer::handle().render();
-    (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
-        text,
-    )
-        .into_response()
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], text).into_response()
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -22,9 +22,7 @@ pub struct Db {
 
 impl std::fmt::Debug for Db {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Db")
-            .field("url", &self.redacted_url)
-            .finish_non_exhaustive()
+        f.debug_struct("Db").field("url", &self.redacted_url).finish_non_exhaustive()
     }
 }
 
@@ -58,10 +56,7 @@ impl Db {
         } else {
             return Err(Error::bad_request(
                 "store.unsupported_url",
-                format!(
-                    "database URL must start with sqlite:// or postgres://, got {}",
-                    redact_url(url)
-                ),
+                format!("database URL must start with sqlite:// or postgres://, got {}", redact_url(url)),
             ));
         };
         let options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(10));
@@ -84,18 +79,11 @@ impl Db {
                 format!("cannot open database {}: {e}", redact_url(url)),
             )
         })?;
-        if dialect == Dialect::Sqlite {
+        if dialect == Dialect::Sqlite && !url.contains("mode=ro") {
             // WAL lets readers work while one writer commits; the mode persists in the file.
-            sqlx::query("PRAGMA journal_mode = WAL")
-                .fetch_all(&pool)
-                .await
-                .map_err(crate::db_err)?;
+            sqlx::query("PRAGMA journal_mode = WAL").fetch_all(&pool).await.map_err(crate::db_err)?;
         }
-        Ok(Self {
-            pool,
-            dialect,
-            redacted_url: redact_url(url),
-        })
+        Ok(Self { pool, dialect, redacted_url: redact_url(url) })
     }
 
     pub fn pool(&self) -> &AnyPool {
@@ -125,10 +113,7 @@ impl Db {
             ));
         }
         if dest.exists() {
-            return Err(Error::conflict(
-                "store.backup_exists",
-                format!("{} already exists", dest.display()),
-            ));
+            return Err(Error::conflict("store.backup_exists", format!("{} already exists", dest.display())));
         }
         sqlx::query("VACUUM INTO $1")
             .bind(dest.display().to_string())
@@ -143,10 +128,8 @@ impl Db {
         if self.dialect != Dialect::Sqlite {
             return Ok(self.ping().await);
         }
-        let rows: Vec<AnyRow> = sqlx::query("PRAGMA integrity_check")
-            .fetch_all(&self.pool)
-            .await
-            .map_err(crate::db_err)?;
+        let rows: Vec<AnyRow> =
+            sqlx::query("PRAGMA integrity_check").fetch_all(&self.pool).await.map_err(crate::db_err)?;
         use sqlx::Row;
         Ok(rows.len() == 1 && rows[0].try_get::<String, _>(0).map(|s| s == "ok").unwrap_or(false))
     }
@@ -162,10 +145,7 @@ mod tests {
 
     #[test]
     fn passwords_are_redacted() {
-        assert_eq!(
-            redact_url("postgres://qy:s3cret@db:5432/qy"),
-            "postgres://qy:***@db:5432/qy"
-        );
+        assert_eq!(redact_url("postgres://qy:s3cret@db:5432/qy"), "postgres://qy:***@db:5432/qy");
         assert_eq!(redact_url("postgres://qy@db/qy"), "postgres://qy@db/qy");
         assert_eq!(redact_url("sqlite://x.db"), "sqlite://x.db");
     }

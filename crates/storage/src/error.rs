@@ -9,20 +9,17 @@ pub fn db_err(e: sqlx::Error) -> Error {
             sqlx::error::ErrorKind::UniqueViolation => {
                 Error::conflict("store.conflict", "a record with this key already exists")
             }
-            sqlx::error::ErrorKind::ForeignKeyViolation => Error::conflict(
-                "store.foreign_key",
-                "the record refers to, or is referred to by, another record",
-            ),
+            sqlx::error::ErrorKind::ForeignKeyViolation => {
+                Error::conflict("store.foreign_key", "the record refers to, or is referred to by, another record")
+            }
             sqlx::error::ErrorKind::NotNullViolation | sqlx::error::ErrorKind::CheckViolation => {
                 Error::bad_request("store.constraint", db.message().to_owned())
             }
             _ => Error::internal(format!("database error: {e}")),
         },
-        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => Error::new(
-            ErrorKind::Unavailable,
-            "store.unavailable",
-            format!("database unavailable: {e}"),
-        ),
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+            Error::new(ErrorKind::Unavailable, "store.unavailable", format!("database unavailable: {e}"))
+        }
         _ => Error::internal(format!("database error: {e}")),
     }
 }

@@ -59,19 +59,12 @@ fn checksum(sql: &str) -> String {
 pub async fn migrate(db: &Db, modules: &[ModuleMigrations], now_ms: i64) -> Result<usize> {
     let mut conn = db.pool().acquire().await.map_err(db_err)?;
     if db.dialect() == Dialect::Postgres {
-        sqlx::query("SELECT pg_advisory_lock($1)")
-            .bind(LOCK_KEY)
-            .execute(&mut *conn)
-            .await
-            .map_err(db_err)?;
+        sqlx::query("SELECT pg_advisory_lock($1)").bind(LOCK_KEY).execute(&mut *conn).await.map_err(db_err)?;
     }
     let result = apply_all(&mut conn, db.dialect(), modules, now_ms).await;
     if db.dialect() == Dialect::Postgres {
         // Unlock even when a migration failed, or other instances would wait forever.
-        let _ = sqlx::query("SELECT pg_advisory_unlock($1)")
-            .bind(LOCK_KEY)
-            .execute(&mut *conn)
-            .await;
+        let _ = sqlx::query("SELECT pg_advisory_unlock($1)").bind(LOCK_KEY).execute(&mut *conn).await;
     }
     result
 }
@@ -109,10 +102,7 @@ async fn apply_all(
             }
             let mut tx = conn.begin().await.map_err(db_err)?;
             sqlx::raw_sql(sql).execute(&mut *tx).await.map_err(|e| {
-                Error::internal(format!(
-                    "migration {}/{} ({}) failed: {e}",
-                    module.module, m.version, m.name
-                ))
+                Error::internal(format!("migration {}/{} ({}) failed: {e}", module.module, m.version, m.name))
             })?;
             sqlx::query(
                 "INSERT INTO qy_migration (module, version, name, checksum, applied_at) VALUES ($1, $2, $3, $4, $5)",
@@ -126,12 +116,7 @@ async fn apply_all(
             .await
             .map_err(db_err)?;
             tx.commit().await.map_err(db_err)?;
-            tracing::info!(
-                module = module.module,
-                version = m.version,
-                name = m.name,
-                "migration applied"
-            );
+            tracing::info!(module = module.module, version = m.version, name = m.name, "migration applied");
             applied += 1;
         }
     }
@@ -146,23 +131,15 @@ pub fn parity_problems(module: &ModuleMigrations) -> Vec<String> {
     let mut last = 0;
     for m in module.migrations {
         if m.version <= last {
-            problems.push(format!(
-                "{}: version {} is not greater than {}",
-                module.module, m.version, last
-            ));
+            problems.push(format!("{}: version {} is not greater than {}", module.module, m.version, last));
         }
         last = m.version;
         if m.sqlite.trim().is_empty() || m.postgres.trim().is_empty() {
-            problems.push(format!(
-                "{}: migration {} is empty in one dialect",
-                module.module, m.name
-            ));
+            problems.push(format!("{}: migration {} is empty in one dialect", module.module, m.name));
         }
         if !m.name.starts_with(&format!("{:04}_", m.version)) {
-            problems.push(format!(
-                "{}: file {} does not start with its version {:04}",
-                module.module, m.name, m.version
-            ));
+            problems
+                .push(format!("{}: file {} does not start with its version {:04}", module.module, m.name, m.version));
         }
     }
     problems

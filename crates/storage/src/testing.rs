@@ -25,21 +25,14 @@ impl TestDb {
         let dir = tempfile::tempdir().map_err(|e| qy_kernel::Error::internal(format!("tempdir: {e}")))?;
         let url = crate::db::sqlite_url_in(dir.path());
         let db = Db::connect(&url).await?;
-        Ok(Self {
-            db,
-            url,
-            _dir: Some(dir),
-        })
+        Ok(Self { db, url, _dir: Some(dir) })
     }
 
     /// Creates `qy_t_<random>` on the server named by `admin_url` and connects to it.
     pub async fn postgres(admin_url: &str) -> Result<Self> {
         let admin = Db::connect(admin_url).await?;
         let name = format!("qy_t_{}", uuid::Uuid::new_v4().simple());
-        sqlx::query(&format!("CREATE DATABASE {name}"))
-            .execute(admin.pool())
-            .await
-            .map_err(crate::db_err)?;
+        sqlx::query(&format!("CREATE DATABASE {name}")).execute(admin.pool()).await.map_err(crate::db_err)?;
         admin.close().await;
         let url = replace_db_name(admin_url, &name);
         let db = Db::connect(&url).await?;
@@ -78,14 +71,8 @@ fn replace_db_name(url: &str, name: &str) -> String {
 mod tests {
     #[test]
     fn db_name_is_replaced() {
-        assert_eq!(
-            super::replace_db_name("postgres://127.0.0.1:5432/test", "x"),
-            "postgres://127.0.0.1:5432/x"
-        );
-        assert_eq!(
-            super::replace_db_name("postgres://h/test?sslmode=disable", "x"),
-            "postgres://h/x?sslmode=disable"
-        );
+        assert_eq!(super::replace_db_name("postgres://127.0.0.1:5432/test", "x"), "postgres://127.0.0.1:5432/x");
+        assert_eq!(super::replace_db_name("postgres://h/test?sslmode=disable", "x"), "postgres://h/x?sslmode=disable");
         assert_eq!(super::replace_db_name("postgres://h", "x"), "postgres://h/x");
     }
 }

@@ -26,6 +26,8 @@ pub struct Reply {
     pub status: StatusCode,
     pub headers: axum::http::HeaderMap,
     pub body: String,
+    /// Size of the body as sent (compressed when the response is).
+    pub len: usize,
 }
 
 impl Reply {
@@ -33,10 +35,7 @@ impl Reply {
         serde_json::from_str(&self.body).unwrap_or(Value::Null)
     }
     pub fn content_type(&self) -> &str {
-        self.headers
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
+        self.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("")
     }
 }
 
@@ -51,13 +50,7 @@ pub async fn spawn_app() -> TestApp {
         ..Config::default()
     };
     let app = qy_server::build(&config).await.unwrap_or_else(|e| panic!("build: {e}"));
-    TestApp {
-        router: app.router,
-        state: app.state,
-        config,
-        _db: db,
-        _dir: dir,
-    }
+    TestApp { router: app.router, state: app.state, config, _db: db, _dir: dir }
 }
 
 impl TestApp {
@@ -65,17 +58,8 @@ impl TestApp {
         let resp = self.router.clone().oneshot(req).await.unwrap_or_else(|e| match e {});
         let status = resp.status();
         let headers = resp.headers().clone();
-        let bytes = resp
-            .into_body()
-            .collect()
-            .await
-            .map(|b| b.to_bytes())
-            .unwrap_or_default();
-        Reply {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
-        }
+        let bytes = resp.into_body().collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+        Reply { status, headers, len: bytes.len(), body: String::from_utf8_lossy(&bytes).into_owned() }
     }
 
     pub async fn get(&self, path: &str, token: Option<&str>) -> Reply {
@@ -87,8 +71,7 @@ impl TestApp {
     }
 
     pub async fn send_json(&self, method: &str, path: &str, token: Option<&str>, body: &Value) -> Reply {
-        self.send_raw(method, path, token, "application/json", body.to_string())
-            .await
+        self.send_raw(method, path, token, "application/json", body.to_string()).await
     }
 
     pub async fn send_raw(
@@ -99,10 +82,7 @@ impl TestApp {
         content_type: &str,
         body: String,
     ) -> Reply {
-        let mut req = Request::builder()
-            .method(method)
-            .uri(path)
-            .header(header::CONTENT_TYPE, content_type);
+        let mut req = Request::builder().method(method).uri(path).header(header::CONTENT_TYPE, content_type);
         if let Some(t) = token {
             req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
         }

@@ -26,11 +26,7 @@ const ASSETS: &[Asset] = &[
         mime: "text/javascript; charset=utf-8",
         bytes: include_bytes!("../../../web/static/qingyun.js"),
     },
-    Asset {
-        logical: "favicon.svg",
-        mime: "image/svg+xml",
-        bytes: include_bytes!("../../../web/static/favicon.svg"),
-    },
+    Asset { logical: "favicon.svg", mime: "image/svg+xml", bytes: include_bytes!("../../../web/static/favicon.svg") },
     // Third-party front-end code comes from npm (web/package-lock.json); build.rs copies it
     // into OUT_DIR, or leaves an empty file when `npm ci` has not run: pages work without it.
     Asset {
@@ -76,14 +72,10 @@ pub fn url(logical: &str) -> Option<String> {
 /// `GET /assets/{name}`.
 pub async fn serve(Path(name): Path<String>) -> Response {
     match index().by_hashed.get(&name) {
-        Some(a) if !a.bytes.is_empty() => (
-            [
-                (header::CONTENT_TYPE, a.mime),
-                (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
-            ],
-            a.bytes,
-        )
-            .into_response(),
+        Some(a) if !a.bytes.is_empty() => {
+            ([(header::CONTENT_TYPE, a.mime), (header::CACHE_CONTROL, "public, max-age=31536000, immutable")], a.bytes)
+                .into_response()
+        }
         _ => StatusCode::NOT_FOUND.into_response(),
     }
 }

@@ -20,11 +20,7 @@ pub async fn audit_writes(State(state): State<AppState>, mut req: Request, next:
     // The path without its query string: paths name entities by id or code, never by
     // personal data (routes must not put ID numbers or phones in paths).
     let target: String = req.uri().path().chars().take(200).collect();
-    let request_id = req
-        .headers()
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
+    let request_id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
     let response = next.run(req).await;
     let entry = AuditEntry {
         actor: slot.get().unwrap_or_else(|| "anonymous".to_owned()),

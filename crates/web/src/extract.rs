@@ -61,13 +61,9 @@ pub struct ApiUser(pub Principal);
 impl FromRequestParts<AppState> for ApiUser {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let header = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .ok_or_else(|| {
-                Error::unauthenticated("send Authorization: Bearer TOKEN (POST /api/v1/identity/sessions gives one)")
-            })?;
+        let header = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).ok_or_else(|| {
+            Error::unauthenticated("send Authorization: Bearer TOKEN (POST /api/v1/identity/sessions gives one)")
+        })?;
         let token = header
             .strip_prefix("Bearer ")
             .or_else(|| header.strip_prefix("bearer "))
@@ -154,7 +150,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             .unwrap_or(false);
         if !json_type {
             return Err(
-                Error::bad_request("request.unsupported_media_type", "send the body as application/json").into(),
+                Error::bad_request("request.unsupported_media_type", "send the body as application/json").into()
             );
         }
         let bytes = axum::body::Bytes::from_request(req, state).await.map_err(|e| {
@@ -172,20 +168,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
         serde_path_to_error::deserialize(de).map(ApiJson).map_err(|e| {
             let path = e.path().to_string();
             let inner = e.into_inner();
-            let code = if inner.is_syntax() || inner.is_eof() {
-                "request.malformed_json"
-            } else {
-                "request.invalid_field"
-            };
-            Error::bad_request(
-                code,
-                if path == "." {
-                    inner.to_string()
-                } else {
-                    format!("{path}: {inner}")
-                },
-            )
-            .into()
+            let code =
+                if inner.is_syntax() || inner.is_eof() { "request.malformed_json" } else { "request.invalid_field" };
+            Error::bad_request(code, if path == "." { inner.to_string() } else { format!("{path}: {inner}") }).into()
         })
     }
 }
@@ -198,22 +183,12 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
     type Rejection = PageError;
     async fn from_request(req: Request, state: &AppState) -> Result<Self, PageError> {
         let (mut parts, body) = req.into_parts();
-        let base = Base::from_request_parts(&mut parts, state)
-            .await
-            .map_err(|e| match e {})?;
+        let base = Base::from_request_parts(&mut parts, state).await.map_err(|e| match e {})?;
         let bytes = axum::body::to_bytes(body, 256 * 1024).await.map_err(|_| {
-            PageError::new(
-                state,
-                &base,
-                Error::new(ErrorKind::PayloadTooLarge, "request.too_large", "form too large"),
-            )
+            PageError::new(state, &base, Error::new(ErrorKind::PayloadTooLarge, "request.too_large", "form too large"))
         })?;
         let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
-        let submitted = fields
-            .iter()
-            .find(|(k, _)| k == csrf::FIELD)
-            .map(|(_, v)| v.as_str())
-            .unwrap_or("");
+        let submitted = fields.iter().find(|(k, _)| k == csrf::FIELD).map(|(_, v)| v.as_str()).unwrap_or("");
         if base.fresh_csrf || !csrf::matches(&base.csrf, submitted) {
             return Err(PageError::new(
                 state,

@@ -138,10 +138,7 @@ pub fn negotiate(cookie: Option<&str>, accept_language: Option<&str>) -> &'stati
             .filter_map(|part| {
                 let mut it = part.trim().split(';');
                 let tag = it.next()?.trim();
-                let q = it
-                    .find_map(|p| p.trim().strip_prefix("q="))
-                    .and_then(|q| q.parse::<f32>().ok())
-                    .unwrap_or(1.0);
+                let q = it.find_map(|p| p.trim().strip_prefix("q=")).and_then(|q| q.parse::<f32>().ok()).unwrap_or(1.0);
                 Some((q, tag))
             })
             .collect();
@@ -184,20 +181,10 @@ mod tests {
     #[test]
     fn missing_translation_falls_back() {
         let src = [
+            FtlSource { locale: "zh-CN", name: "t", text: "hello = 你好，{ $name }！\nonly-zh = 只有中文\n" },
+            FtlSource { locale: "en", name: "t", text: "hello = Hello, { $name }!\n" },
             FtlSource {
-                locale: "zh-CN",
-                name: "t",
-                text: "hello = 你好，{ $name }！\nonly-zh = 只有中文\n",
-            },
-            FtlSource {
-                locale: "en",
-                name: "t",
-                text: "hello = Hello, { $name }!\n",
-            },
-            FtlSource {
-                locale: "bo",
-                name: "t",
-                text: "hello = བཀྲ་ཤིས་བདེ་ལེགས། { $name }\n",
+                locale: "bo", name: "t", text: "hello = བཀྲ་ཤིས་བདེ་ལེགས། { $name }\n"
             },
         ];
         let i = I18n::new(&src).unwrap_or_else(|e| panic!("{e}"));

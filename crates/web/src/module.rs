@@ -25,13 +25,7 @@ pub enum Cloud {
 }
 
 impl Cloud {
-    pub const ALL: [Cloud; 5] = [
-        Cloud::Base,
-        Cloud::Government,
-        Cloud::Industry,
-        Cloud::Livelihood,
-        Cloud::Ecology,
-    ];
+    pub const ALL: [Cloud; 5] = [Cloud::Base, Cloud::Government, Cloud::Industry, Cloud::Livelihood, Cloud::Ecology];
 
     /// Fluent key of the cloud's name.
     pub fn label_key(self) -> &'static str {

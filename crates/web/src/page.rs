@@ -47,10 +47,7 @@ impl FromRequestParts<AppState> for Base {
             .get("x-forwarded-proto")
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.eq_ignore_ascii_case("https"));
-        let session_token = auth
-            .as_ref()
-            .and(jar.get(crate::extract::SESSION_COOKIE))
-            .map(|c| c.value().to_owned());
+        let session_token = auth.as_ref().and(jar.get(crate::extract::SESSION_COOKIE)).map(|c| c.value().to_owned());
         Ok(Base {
             lang,
             auth,
@@ -66,12 +63,7 @@ impl FromRequestParts<AppState> for Base {
 impl Base {
     /// A cookie with the platform's attributes: HttpOnly, SameSite, Path=/, Secure over HTTPS.
     pub fn cookie(&self, name: &'static str, value: String, same_site: SameSite) -> Cookie<'static> {
-        Cookie::build((name, value))
-            .path("/")
-            .http_only(true)
-            .same_site(same_site)
-            .secure(self.secure)
-            .build()
+        Cookie::build((name, value)).path("/").http_only(true).same_site(same_site).secure(self.secure).build()
     }
 
     pub fn principal(&self) -> Option<&qy_kernel::Principal> {
@@ -111,10 +103,7 @@ fn nav(state: &AppState, base: &Base) -> Vec<NavGroup> {
                     current: base.path == i.href || (i.href != "/" && base.path.starts_with(i.href)),
                 })
                 .collect();
-            (!items.is_empty()).then(|| NavGroup {
-                label: state.i18n.t(base.lang, cloud.label_key(), &[]),
-                items,
-            })
+            (!items.is_empty()).then(|| NavGroup { label: state.i18n.t(base.lang, cloud.label_key(), &[]), items })
         })
         .collect()
 }
@@ -183,9 +172,7 @@ impl PageError {
         let message = if state.i18n.has(&key) {
             state.i18n.t(base.lang, &key, &args)
         } else {
-            state
-                .i18n
-                .t(base.lang, &format!("error-status-{}", status.as_u16()), &[])
+            state.i18n.t(base.lang, &format!("error-status-{}", status.as_u16()), &[])
         };
         PageError(render_with_status(
             state,

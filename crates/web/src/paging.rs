@@ -29,11 +29,7 @@ impl PageQuery {
     }
     /// The decoded sort key after which the page starts.
     pub fn after(&self) -> Result<Option<String>, Error> {
-        self.cursor
-            .as_deref()
-            .filter(|c| !c.is_empty())
-            .map(decode_cursor)
-            .transpose()
+        self.cursor.as_deref().filter(|c| !c.is_empty()).map(decode_cursor).transpose()
     }
 }
 
@@ -54,15 +50,8 @@ pub fn page_from<T>(mut rows: Vec<T>, limit: i64, key: impl Fn(&T) -> String) ->
     let limit = usize::try_from(limit).unwrap_or(50);
     let more = rows.len() > limit;
     rows.truncate(limit);
-    let next_cursor = if more {
-        rows.last().map(|r| encode_cursor(&key(r)))
-    } else {
-        None
-    };
-    Page {
-        items: rows,
-        next_cursor,
-    }
+    let next_cursor = if more { rows.last().map(|r| encode_cursor(&key(r))) } else { None };
+    Page { items: rows, next_cursor }
 }
 
 #[cfg(test)]
@@ -79,14 +68,7 @@ mod tests {
     fn extra_row_means_next_page() {
         let p = page_from(vec![1, 2, 3], 2, |i| i.to_string());
         assert_eq!(p.items, vec![1, 2]);
-        assert_eq!(
-            p.next_cursor
-                .as_deref()
-                .map(decode_cursor)
-                .and_then(Result::ok)
-                .as_deref(),
-            Some("2")
-        );
+        assert_eq!(p.next_cursor.as_deref().map(decode_cursor).and_then(Result::ok).as_deref(), Some("2"));
         assert!(page_from(vec![1, 2], 2, |i| i.to_string()).next_cursor.is_none());
     }
 }

@@ -68,17 +68,12 @@ impl IntoResponse for ApiError {
             request_id: None,
         };
         let mut resp = (status, axum::Json(body)).into_response();
-        resp.headers_mut().insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/problem+json"),
-        );
+        resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
         if status == StatusCode::UNAUTHORIZED {
-            resp.headers_mut()
-                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            resp.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
         if status == StatusCode::TOO_MANY_REQUESTS {
-            resp.headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
+            resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
         }
         resp
     }
@@ -86,20 +81,14 @@ impl IntoResponse for ApiError {
 
 /// `404` for unknown API paths, as problem+json.
 pub async fn api_not_found() -> ApiError {
-    ApiError(Error::not_found(
-        "http.not_found",
-        "no such API endpoint; see /api/docs",
-    ))
+    ApiError(Error::not_found("http.not_found", "no such API endpoint; see /api/docs"))
 }
 
 /// `405` for a known API path with the wrong method.
 pub async fn api_method_not_allowed() -> Response {
-    let mut r = ApiError(Error::new(
-        ErrorKind::BadRequest,
-        "http.method_not_allowed",
-        "method not allowed on this endpoint",
-    ))
-    .into_response();
+    let mut r =
+        ApiError(Error::new(ErrorKind::BadRequest, "http.method_not_allowed", "method not allowed on this endpoint"))
+            .into_response();
     *r.status_mut() = StatusCode::METHOD_NOT_ALLOWED;
     r
 }

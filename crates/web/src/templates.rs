@@ -20,25 +20,18 @@ pub fn environment(i18n: Arc<I18n>, sources: &[(&'static str, &'static str)]) ->
     let mut env = Environment::new();
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Chainable);
     for (name, src) in TEMPLATES.iter().chain(sources) {
-        env.add_template(name, src)
-            .map_err(|e| format!("template {name}: {e}"))?;
+        env.add_template(name, src).map_err(|e| format!("template {name}: {e}"))?;
     }
-    env.add_function(
-        "t",
-        move |state: &State, key: &str, kwargs: Kwargs| -> Result<String, minijinja::Error> {
-            let lang = state
-                .lookup("lang")
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default();
-            let mut args: Vec<(String, String)> = Vec::new();
-            for name in kwargs.args() {
-                let v: minijinja::Value = kwargs.get(name)?;
-                args.push((name.to_owned(), v.to_string()));
-            }
-            let args: Vec<(&str, String)> = args.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
-            Ok(i18n.t(&lang, key, &args))
-        },
-    );
+    env.add_function("t", move |state: &State, key: &str, kwargs: Kwargs| -> Result<String, minijinja::Error> {
+        let lang = state.lookup("lang").and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+        let mut args: Vec<(String, String)> = Vec::new();
+        for name in kwargs.args() {
+            let v: minijinja::Value = kwargs.get(name)?;
+            args.push((name.to_owned(), v.to_string()));
+        }
+        let args: Vec<(&str, String)> = args.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+        Ok(i18n.t(&lang, key, &args))
+    });
     env.add_filter("datetime", format_datetime);
     Ok(env)
 }

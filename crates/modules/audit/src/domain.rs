@@ -173,12 +173,7 @@ pub struct Verifier {
 }
 
 fn bad(seq: i64, kind: ProblemKind, related_seq: Option<i64>, problem: String) -> BadRow {
-    BadRow {
-        seq,
-        kind,
-        related_seq,
-        problem,
-    }
+    BadRow { seq, kind, related_seq, problem }
 }
 
 impl Verifier {
@@ -193,10 +188,7 @@ impl Verifier {
         }
         self.rows += 1;
         self.bad = self.check(row);
-        self.last = Some(Head {
-            seq: row.seq,
-            hash: row.hash.clone(),
-        });
+        self.last = Some(Head { seq: row.seq, hash: row.hash.clone() });
         self.bad.is_none()
     }
 
@@ -205,11 +197,7 @@ impl Verifier {
         match &self.last {
             None => {
                 if seq != 1 {
-                    let why = if seq > 1 {
-                        "rows deleted at the start"
-                    } else {
-                        "a row was inserted before it"
-                    };
+                    let why = if seq > 1 { "rows deleted at the start" } else { "a row was inserted before it" };
                     return Some(bad(
                         seq,
                         ProblemKind::BadStart,
@@ -270,11 +258,7 @@ impl Verifier {
     /// The verdict, after comparing the last row with `audit_head`.
     pub fn finish(self, head: Option<&Head>) -> Verdict {
         let first_bad = self.bad.or_else(|| end_problem(self.last.as_ref(), head));
-        Verdict {
-            ok: first_bad.is_none(),
-            rows_checked: self.rows,
-            first_bad,
-        }
+        Verdict { ok: first_bad.is_none(), rows_checked: self.rows, first_bad }
     }
 }
 
@@ -380,11 +364,7 @@ mod tests {
     fn entry(i: i64) -> AuditEntry {
         AuditEntry {
             actor: format!("acct-{}", i % 3),
-            action: if i % 2 == 0 {
-                "http.post".into()
-            } else {
-                "identity.personal_data.read".into()
-            },
+            action: if i % 2 == 0 { "http.post".into() } else { "identity.personal_data.read".into() },
             target: format!("/api/v1/things/{i}"),
             outcome: "200".into(),
             reason: (i % 2 == 1).then(|| "办理低保复核".to_owned()),
@@ -396,17 +376,11 @@ mod tests {
     fn chain(n: i64) -> (Vec<Entry>, Head) {
         let mut rows: Vec<Entry> = Vec::new();
         for i in 1..=n {
-            let prev = rows.last().map(|r: &Entry| Head {
-                seq: r.seq,
-                hash: r.hash.clone(),
-            });
+            let prev = rows.last().map(|r: &Entry| Head { seq: r.seq, hash: r.hash.clone() });
             rows.push(Entry::next(prev.as_ref(), 1_700_000_000_000 + i * 1000, &entry(i)));
         }
         let last = rows.last().unwrap();
-        let head = Head {
-            seq: last.seq,
-            hash: last.hash.clone(),
-        };
+        let head = Head { seq: last.seq, hash: last.hash.clone() };
         (rows, head)
     }
 
@@ -439,10 +413,7 @@ mod tests {
     #[test]
     fn hash_is_sha256_of_prev_newline_canonical() {
         // sha256("0"*64 + "\n" + "{}") computed independently (Python hashlib).
-        assert_eq!(
-            chain_hash(GENESIS_HASH, "{}"),
-            "5649d09ed68c17156095d175eef152856c5b1a81c117c409c1e00f096aa6838e"
-        );
+        assert_eq!(chain_hash(GENESIS_HASH, "{}"), "5649d09ed68c17156095d175eef152856c5b1a81c117c409c1e00f096aa6838e");
         let h = chain_hash("ab", "cd");
         let mut direct = Sha256::new();
         direct.update(b"ab\ncd");
@@ -454,14 +425,7 @@ mod tests {
     fn a_fresh_chain_verifies() {
         let (rows, head) = chain(10);
         let v = verify(&rows, Some(&head));
-        assert_eq!(
-            v,
-            Verdict {
-                ok: true,
-                rows_checked: 10,
-                first_bad: None
-            }
-        );
+        assert_eq!(v, Verdict { ok: true, rows_checked: 10, first_bad: None });
         assert_eq!(rows[0].seq, 1);
         assert_eq!(rows[0].prev_hash, GENESIS_HASH);
         assert_eq!(rows[1].prev_hash, rows[0].hash);
@@ -563,10 +527,7 @@ mod tests {
     fn deleting_the_head_is_found() {
         let (rows, _) = chain(3);
         let v = verify(&rows, None);
-        assert_eq!(
-            v.first_bad.map(|b| (b.seq, b.kind)),
-            Some((3, ProblemKind::HeadMissing))
-        );
+        assert_eq!(v.first_bad.map(|b| (b.seq, b.kind)), Some((3, ProblemKind::HeadMissing)));
     }
 
     #[test]
@@ -609,10 +570,7 @@ mod tests {
         rows[3] = Entry { seq: 4, ..b };
         rows[4] = Entry { seq: 5, ..a };
         let bad = first_bad(&rows, &head);
-        assert_eq!(
-            (bad.seq, bad.kind, bad.related_seq),
-            (4, ProblemKind::BrokenLink, Some(3))
-        );
+        assert_eq!((bad.seq, bad.kind, bad.related_seq), (4, ProblemKind::BrokenLink, Some(3)));
     }
 
     #[test]
@@ -661,10 +619,7 @@ mod tests {
         assert_eq!(day_start_ms("2026-03-01"), Some(1_772_294_400_000));
         assert_eq!(day_end_ms("2026-03-01"), Some(1_772_294_400_000 + DAY_MS));
         assert_eq!(day_start_ms("1970-01-01"), Some(-SHANGHAI_OFFSET_MS));
-        assert_eq!(
-            day_start_ms("2024-02-29").map(|ms| ms + SHANGHAI_OFFSET_MS),
-            Some(1_709_164_800_000)
-        );
+        assert_eq!(day_start_ms("2024-02-29").map(|ms| ms + SHANGHAI_OFFSET_MS), Some(1_709_164_800_000));
         for bad in [
             "2023-02-29",
             "2026-13-01",

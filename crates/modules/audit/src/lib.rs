@@ -22,10 +22,8 @@ pub fn module() -> AuditModule {
     AuditModule
 }
 
-pub const MIGRATIONS: ModuleMigrations = ModuleMigrations {
-    module: "audit",
-    migrations: &[migration!(1, "0001_audit.sql")],
-};
+pub const MIGRATIONS: ModuleMigrations =
+    ModuleMigrations { module: "audit", migrations: &[migration!(1, "0001_audit.sql")] };
 
 /// The page templates, by name.
 pub const TEMPLATES: &[(&str, &str)] = &[("audit/log.html", include_str!("../templates/log.html"))];

@@ -60,11 +60,7 @@ pub struct AuditLog {
 
 impl AuditLog {
     pub fn new(db: Db, clock: Arc<dyn Clock>) -> Self {
-        Self {
-            db,
-            clock,
-            lock: tokio::sync::Mutex::new(()),
-        }
+        Self { db, clock, lock: tokio::sync::Mutex::new(()) }
     }
 
     /// Appends and returns the new row.

@@ -64,13 +64,7 @@ async fn read_head(conn: &mut AnyConnection) -> Result<Option<Head>> {
         .fetch_optional(&mut *conn)
         .await
         .map_err(append_err)?;
-    row.map(|r| {
-        Ok(Head {
-            seq: r.try_get("seq").store()?,
-            hash: r.try_get("hash").store()?,
-        })
-    })
-    .transpose()
+    row.map(|r| Ok(Head { seq: r.try_get("seq").store()?, hash: r.try_get("hash").store()? })).transpose()
 }
 
 async fn max_seq(conn: &mut AnyConnection) -> Result<Option<i64>> {
@@ -156,13 +150,7 @@ pub async fn verify(db: &Db, page: i64) -> Result<Verdict> {
     'pages: loop {
         let rows = match after {
             None => qy_storage::sqlx::query(&sql_first).bind(page).fetch_all(&mut *tx).await,
-            Some(a) => {
-                qy_storage::sqlx::query(&sql_next)
-                    .bind(a)
-                    .bind(page)
-                    .fetch_all(&mut *tx)
-                    .await
-            }
+            Some(a) => qy_storage::sqlx::query(&sql_next).bind(a).bind(page).fetch_all(&mut *tx).await,
         }
         .store()?;
         let n = rows.len();
@@ -189,16 +177,10 @@ pub async fn list(db: &Db, filter: &Filter, before_seq: Option<i64>, limit: i64)
         sql.push_str(&format!(" AND actor = {}", p.push(actor.as_str())));
     }
     if let Some(action) = &filter.action {
-        sql.push_str(&format!(
-            " AND action LIKE {} ESCAPE '\\'",
-            p.push(format!("{}%", escape_like(action)))
-        ));
+        sql.push_str(&format!(" AND action LIKE {} ESCAPE '\\'", p.push(format!("{}%", escape_like(action)))));
     }
     if let Some(target) = &filter.target {
-        sql.push_str(&format!(
-            " AND target LIKE {} ESCAPE '\\'",
-            p.push(format!("%{}%", escape_like(target)))
-        ));
+        sql.push_str(&format!(" AND target LIKE {} ESCAPE '\\'", p.push(format!("%{}%", escape_like(target)))));
     }
     if let Some(from) = filter.from_ms {
         sql.push_str(&format!(" AND at_ms >= {}", p.push(from)));
@@ -216,10 +198,7 @@ pub async fn list(db: &Db, filter: &Filter, before_seq: Option<i64>, limit: i64)
 
 /// Number of rows in the log.
 pub async fn count(db: &Db) -> Result<i64> {
-    let row = qy_storage::sqlx::query("SELECT COUNT(*) FROM audit_log")
-        .fetch_one(db.pool())
-        .await
-        .store()?;
+    let row = qy_storage::sqlx::query("SELECT COUNT(*) FROM audit_log").fetch_one(db.pool()).await.store()?;
     row.try_get(0).store()
 }
 

@@ -61,10 +61,7 @@ impl std::fmt::Debug for Sealer {
 impl Sealer {
     pub fn new(secret: [u8; 32]) -> Self {
         // Separate keys for encryption and for the index, both derived from the secret.
-        let key = Sha256::new()
-            .chain_update(b"qingyun/identity/seal/v1")
-            .chain_update(secret)
-            .finalize();
+        let key = Sha256::new().chain_update(b"qingyun/identity/seal/v1").chain_update(secret).finalize();
         Self { key: key.into() }
     }
 
@@ -82,9 +79,7 @@ impl Sealer {
 
     pub fn open(&self, sealed: &str) -> Result<String> {
         let bad = || Error::internal("sealed value is corrupt or was sealed under another secret");
-        let raw = B64
-            .decode(sealed.strip_prefix("v1.").ok_or_else(bad)?)
-            .map_err(|_| bad())?;
+        let raw = B64.decode(sealed.strip_prefix("v1.").ok_or_else(bad)?).map_err(|_| bad())?;
         if raw.len() < 24 {
             return Err(bad());
         }

@@ -19,24 +19,13 @@ pub mod perm {
     /// Define roles.
     pub const ROLES_MANAGE: &str = "identity.roles.manage";
 
-    pub const ALL: &[&str] = &[
-        STAFF_READ,
-        STAFF_MANAGE,
-        DEPARTMENTS_MANAGE,
-        PUBLIC_READ,
-        PERSONAL_DATA_READ,
-        ROLES_MANAGE,
-        "audit.read",
-    ];
+    pub const ALL: &[&str] =
+        &[STAFF_READ, STAFF_MANAGE, DEPARTMENTS_MANAGE, PUBLIC_READ, PERSONAL_DATA_READ, ROLES_MANAGE, "audit.read"];
 }
 
 /// Roles every installation starts with.
 pub const BUILTIN_ROLES: &[(&str, &str, &[&str])] = &[
-    (
-        "officer",
-        "Department officer: sees colleagues in their region",
-        &[perm::STAFF_READ],
-    ),
+    ("officer", "Department officer: sees colleagues in their region", &[perm::STAFF_READ]),
     (
         "department_admin",
         "Department administrator: manages their department's staff",
@@ -149,8 +138,7 @@ pub fn parse_kind(kind: &str) -> Result<PrincipalKind> {
 /// User names: 3–64 of `a-z 0-9 . _ -`, starting with a letter or digit.
 pub fn validate_username(u: &str) -> Result<()> {
     let ok = (3..=64).contains(&u.len())
-        && u.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
+        && u.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
         && u.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric());
     if ok {
         Ok(())
@@ -167,10 +155,7 @@ pub fn validate_password(p: &str) -> Result<()> {
     if p.chars().count() >= 10 && p.len() <= 1024 {
         Ok(())
     } else {
-        Err(Error::bad_request(
-            "identity.weak_password",
-            "passwords need at least 10 characters",
-        ))
+        Err(Error::bad_request("identity.weak_password", "passwords need at least 10 characters"))
     }
 }
 
@@ -179,10 +164,7 @@ pub fn validate_display_name(n: &str) -> Result<()> {
     if (1..=100).contains(&count) {
         Ok(())
     } else {
-        Err(Error::bad_request(
-            "identity.invalid_display_name",
-            "the display name needs 1–100 characters",
-        ))
+        Err(Error::bad_request("identity.invalid_display_name", "the display name needs 1–100 characters"))
     }
 }
 

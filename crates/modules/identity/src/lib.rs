@@ -4,6 +4,7 @@
 
 pub mod crypto;
 pub mod domain;
+mod hasher;
 mod http;
 pub mod service;
 pub mod store;
@@ -18,10 +19,8 @@ use qy_web::{AppState, Cloud, Module, NavItem};
 
 pub use service::Identity;
 
-pub const MIGRATIONS: ModuleMigrations = ModuleMigrations {
-    module: "identity",
-    migrations: &[migration!(1, "0001_identity.sql")],
-};
+pub const MIGRATIONS: ModuleMigrations =
+    ModuleMigrations { module: "identity", migrations: &[migration!(1, "0001_identity.sql")] };
 
 /// The module, holding the sealer for personal data.
 pub struct IdentityModule {
@@ -30,9 +29,7 @@ pub struct IdentityModule {
 
 /// `secret` is the platform secret (32 bytes) that seals personal data at rest.
 pub fn module(secret: [u8; 32]) -> IdentityModule {
-    IdentityModule {
-        sealer: crypto::Sealer::new(secret),
-    }
+    IdentityModule { sealer: crypto::Sealer::new(secret) }
 }
 
 /// What handlers of this module need besides `AppState`.
@@ -53,28 +50,18 @@ impl Module for IdentityModule {
         MIGRATIONS
     }
     fn api(&self) -> qy_web::utoipa_axum::router::OpenApiRouter<AppState> {
-        http::api::router().layer(axum::Extension(Ctx {
-            sealer: self.sealer.clone(),
-        }))
+        http::api::router().layer(axum::Extension(Ctx { sealer: self.sealer.clone() }))
     }
     fn pages(&self) -> axum::Router<AppState> {
-        http::pages::router().layer(axum::Extension(Ctx {
-            sealer: self.sealer.clone(),
-        }))
+        http::pages::router().layer(axum::Extension(Ctx { sealer: self.sealer.clone() }))
     }
     fn templates(&self) -> &'static [(&'static str, &'static str)] {
         &[
             ("identity/login.html", include_str!("../templates/login.html")),
             ("identity/account.html", include_str!("../templates/account.html")),
             ("identity/staff.html", include_str!("../templates/staff.html")),
-            (
-                "identity/account_detail.html",
-                include_str!("../templates/account_detail.html"),
-            ),
-            (
-                "identity/departments.html",
-                include_str!("../templates/departments.html"),
-            ),
+            ("identity/account_detail.html", include_str!("../templates/account_detail.html")),
+            ("identity/departments.html", include_str!("../templates/departments.html")),
             ("identity/roles.html", include_str!("../templates/roles.html")),
         ]
     }

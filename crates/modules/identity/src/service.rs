@@ -34,15 +34,11 @@ pub struct Login {
 }
 
 async fn hash_blocking(password: String) -> Result<String> {
-    tokio::task::spawn_blocking(move || crypto::hash_password(&password))
-        .await
-        .map_err(|e| Error::internal(format!("hashing task: {e}")))?
+    crate::hasher::run(move || crypto::hash_password(&password)).await?
 }
 
 async fn verify_blocking(password: String, phc: String) -> bool {
-    tokio::task::spawn_blocking(move || crypto::verify_password(&password, &phc))
-        .await
-        .unwrap_or(false)
+    crate::hasher::run(move || crypto::verify_password(&password, &phc)).await.unwrap_or(false)
 }
 
 impl Identity {
@@ -56,13 +52,8 @@ impl Identity {
     /// `kind` is `web` (cookie, with a CSRF token) or `api` (bearer).
     pub async fn login(&self, username: &str, password: &str, kind: &str) -> Result<Login> {
         let now = self.clock.now_ms();
-        let invalid = || {
-            Error::new(
-                ErrorKind::Unauthenticated,
-                "identity.invalid_credentials",
-                "wrong user name or password",
-            )
-        };
+        let invalid =
+            || Error::new(ErrorKind::Unauthenticated, "identity.invalid_credentials", "wrong user name or password");
         let username = username.trim().to_lowercase();
         let Some(row) = store::account_by_username(&self.db, &username).await? else {
             // Same work as for a real account, so timing does not reveal which names exist.
@@ -85,10 +76,7 @@ impl Identity {
             return Err(invalid());
         }
         if row.account.disabled {
-            return Err(Error::forbidden(
-                "identity.account_disabled",
-                "this account is disabled",
-            ));
+            return Err(Error::forbidden("identity.account_disabled", "this account is disabled"));
         }
         store::reset_failures(&self.db, &row.account.id).await?;
         let token = crypto::new_token(SESSION_PREFIX);
@@ -104,13 +92,7 @@ impl Identity {
             expires_at,
         )
         .await?;
-        Ok(Login {
-            token,
-            csrf_token: csrf,
-            expires_at,
-            account: row.account,
-            locale: row.locale,
-        })
+        Ok(Login { token, csrf_token: csrf, expires_at, account: row.account, locale: row.locale })
     }
 
     pub async fn logout(&self, token: &str) -> Result<()> {
@@ -127,13 +109,10 @@ impl Identity {
             else {
                 return Ok(None);
             };
-            return self.principal_of(&account_id, None).await.map(|p| {
-                p.map(|(principal, locale)| Authenticated {
-                    principal,
-                    csrf_token: csrf,
-                    locale,
-                })
-            });
+            return self
+                .principal_of(&account_id, None)
+                .await
+                .map(|p| p.map(|(principal, locale)| Authenticated { principal, csrf_token: csrf, locale }));
         }
         if token.starts_with(TOKEN_PREFIX) && !web {
             let Some((account_id, t)) = store::live_token(&self.db, &hash, now).await? else {
@@ -141,13 +120,10 @@ impl Identity {
             };
             store::touch_token(&self.db, &t.id, now).await?;
             let scopes: BTreeSet<String> = t.scopes.into_iter().collect();
-            return self.principal_of(&account_id, Some(scopes)).await.map(|p| {
-                p.map(|(principal, locale)| Authenticated {
-                    principal,
-                    csrf_token: None,
-                    locale,
-                })
-            });
+            return self
+                .principal_of(&account_id, Some(scopes))
+                .await
+                .map(|p| p.map(|(principal, locale)| Authenticated { principal, csrf_token: None, locale }));
         }
         Ok(None)
     }
@@ -164,11 +140,8 @@ impl Identity {
             return Ok(None);
         }
         let kind = PrincipalKind::parse(&row.account.kind).unwrap_or(PrincipalKind::Citizen);
-        let permissions = store::roles_of(&self.db, account_id)
-            .await?
-            .into_iter()
-            .flat_map(|r| r.permissions)
-            .collect();
+        let permissions =
+            store::roles_of(&self.db, account_id).await?.into_iter().flat_map(|r| r.permissions).collect();
         let scope = if kind == PrincipalKind::Operator {
             RegionScope::province()
         } else {
@@ -221,10 +194,7 @@ impl Identity {
             _ => {
                 let code = new.region_code.clone().unwrap_or_else(|| "630000".to_owned());
                 if regions.get(&code).await?.is_none() {
-                    return Err(Error::bad_request(
-                        "identity.unknown_region",
-                        format!("no region {code} in Qinghai"),
-                    ));
+                    return Err(Error::bad_request("identity.unknown_region", format!("no region {code} in Qinghai")));
                 }
                 code
             }
@@ -262,11 +232,7 @@ impl Identity {
             username,
             display_name: new.display_name.trim().to_owned(),
             kind: kind.as_str().to_owned(),
-            department_id: if kind == PrincipalKind::Staff {
-                new.department_id.clone()
-            } else {
-                None
-            },
+            department_id: if kind == PrincipalKind::Staff { new.department_id.clone() } else { None },
             department_name,
             region_code,
             resident_id_masked: resident.as_ref().map(|r| r.masked()),
@@ -381,11 +347,7 @@ impl Identity {
     }
 
     async fn with_roles(&self, mut a: Account) -> Result<Account> {
-        a.roles = store::roles_of(&self.db, &a.id)
-            .await?
-            .into_iter()
-            .map(|r| r.name)
-            .collect();
+        a.roles = store::roles_of(&self.db, &a.id).await?.into_iter().map(|r| r.name).collect();
         Ok(a)
     }
 
@@ -417,14 +379,7 @@ impl Identity {
         }
         let rows = store::list_accounts(
             &self.db,
-            AccountFilter {
-                region_like: by.scope.like_pattern(),
-                kinds: &kinds,
-                department_id: None,
-                q,
-                after,
-                limit,
-            },
+            AccountFilter { region_like: by.scope.like_pattern(), kinds: &kinds, department_id: None, q, after, limit },
         )
         .await?;
         let mut out = Vec::with_capacity(rows.len());
@@ -439,10 +394,7 @@ impl Identity {
         let kind = PrincipalKind::parse(&account.kind).unwrap_or(PrincipalKind::Citizen);
         self.authorize_account_change(Some(by), kind, &account.region_code, account.department_id.as_deref())?;
         if account.id == by.account_id {
-            return Err(Error::bad_request(
-                "identity.cannot_disable_self",
-                "you cannot disable your own account",
-            ));
+            return Err(Error::bad_request("identity.cannot_disable_self", "you cannot disable your own account"));
         }
         store::set_disabled(&self.db, id, disabled).await?;
         Ok(Account { disabled, ..account })
@@ -474,10 +426,7 @@ impl Identity {
             .await?
             .ok_or_else(|| Error::not_found("identity.account_not_found", "no such account"))?;
         if !verify_blocking(current.to_owned(), row.password_hash).await {
-            return Err(Error::bad_request(
-                "identity.wrong_password",
-                "the current password is wrong",
-            ));
+            return Err(Error::bad_request("identity.wrong_password", "the current password is wrong"));
         }
         domain::validate_password(new)?;
         let hash = hash_blocking(new.to_owned()).await?;
@@ -521,10 +470,7 @@ impl Identity {
         };
         store::insert_department(&self.db, &d).await.map_err(|e| {
             if e.code == "store.conflict" {
-                Error::conflict(
-                    "identity.department_exists",
-                    "this region already has a department with that name",
-                )
+                Error::conflict("identity.department_exists", "this region already has a department with that name")
             } else {
                 e
             }
@@ -554,30 +500,21 @@ impl Identity {
         }
         domain::validate_username(name)
             .map_err(|_| Error::bad_request("identity.invalid_role_name", "role names use a-z, 0-9, '.', '_', '-'"))?;
-        if let Some(bad) = permissions
-            .iter()
-            .find(|p| !perm::ALL.contains(&p.as_str()) && !p.contains('.'))
-        {
+        if let Some(bad) = permissions.iter().find(|p| !perm::ALL.contains(&p.as_str()) && !p.contains('.')) {
             return Err(Error::bad_request(
                 "identity.invalid_permission",
                 format!("{bad:?} is not a permission (module.object.action)"),
             ));
         }
-        let role = Role {
-            id: id::new_id(),
-            name: name.to_owned(),
-            description: description.trim().to_owned(),
-            permissions,
-        };
-        store::insert_role(&self.db, &role, self.clock.now_ms())
-            .await
-            .map_err(|e| {
-                if e.code == "store.conflict" {
-                    Error::conflict("identity.role_exists", "a role with this name exists")
-                } else {
-                    e
-                }
-            })?;
+        let role =
+            Role { id: id::new_id(), name: name.to_owned(), description: description.trim().to_owned(), permissions };
+        store::insert_role(&self.db, &role, self.clock.now_ms()).await.map_err(|e| {
+            if e.code == "store.conflict" {
+                Error::conflict("identity.role_exists", "a role with this name exists")
+            } else {
+                e
+            }
+        })?;
         Ok(role)
     }
 
@@ -599,10 +536,7 @@ impl Identity {
         }
         let name = name.trim();
         if !(1..=100).contains(&name.chars().count()) {
-            return Err(Error::bad_request(
-                "identity.invalid_token_name",
-                "token names need 1–100 characters",
-            ));
+            return Err(Error::bad_request("identity.invalid_token_name", "token names need 1–100 characters"));
         }
         if scopes.is_empty() || scopes.iter().any(|s| s.is_empty() || s.len() > 100) {
             return Err(Error::bad_request(
@@ -633,10 +567,7 @@ impl Identity {
         if store::revoke_token(&self.db, &by.account_id, id, self.clock.now_ms()).await? {
             Ok(())
         } else {
-            Err(Error::not_found(
-                "identity.token_not_found",
-                "no such live token of yours",
-            ))
+            Err(Error::not_found("identity.token_not_found", "no such live token of yours"))
         }
     }
 
@@ -652,8 +583,7 @@ impl Identity {
         let existing = store::list_roles(&self.db).await?;
         for (name, description, perms) in domain::BUILTIN_ROLES {
             if !existing.iter().any(|r| r.name == *name) {
-                self.create_role(None, name, description, perms.iter().map(|p| (*p).to_owned()).collect())
-                    .await?;
+                self.create_role(None, name, description, perms.iter().map(|p| (*p).to_owned()).collect()).await?;
             }
         }
         if store::account_by_username(&self.db, "admin").await?.is_some() {

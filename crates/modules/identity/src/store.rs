@@ -204,10 +204,7 @@ pub struct AccountFilter<'a> {
 
 pub async fn list_accounts(db: &Db, f: AccountFilter<'_>) -> Result<Vec<AccountRow>> {
     let mut p = Params::new();
-    let mut sql = format!(
-        "{ACCOUNT_SELECT} WHERE a.region_code LIKE {}",
-        p.push(f.region_like.clone())
-    );
+    let mut sql = format!("{ACCOUNT_SELECT} WHERE a.region_code LIKE {}", p.push(f.region_like.clone()));
     if !f.kinds.is_empty() {
         let list: Vec<String> = f.kinds.iter().map(|k| p.push(*k)).collect();
         sql.push_str(&format!(" AND a.kind IN ({})", list.join(", ")));
@@ -219,9 +216,7 @@ pub async fn list_accounts(db: &Db, f: AccountFilter<'_>) -> Result<Vec<AccountR
         let like = format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
         let a = p.push(like.clone());
         let b = p.push(like);
-        sql.push_str(&format!(
-            " AND (a.username LIKE {a} ESCAPE '\\' OR a.display_name LIKE {b} ESCAPE '\\')"
-        ));
+        sql.push_str(&format!(" AND (a.username LIKE {a} ESCAPE '\\' OR a.display_name LIKE {b} ESCAPE '\\')"));
     }
     if let Some(after) = f.after {
         sql.push_str(&format!(" AND a.username > {}", p.push(after)));
@@ -267,9 +262,9 @@ pub async fn set_locale(db: &Db, id: &str, locale: &str) -> Result<()> {
 /// Counts a failed login; locks the account until `lock_until` when `lock` is set.
 pub async fn record_failure(db: &Db, id: &str, lock_until: Option<i64>) -> Result<()> {
     match lock_until {
-        Some(until) => query("UPDATE identity_account SET failed_logins = 0, locked_until = $1 WHERE id = $2")
-            .bind(until)
-            .bind(id),
+        Some(until) => {
+            query("UPDATE identity_account SET failed_logins = 0, locked_until = $1 WHERE id = $2").bind(until).bind(id)
+        }
         None => query("UPDATE identity_account SET failed_logins = failed_logins + 1 WHERE id = $1").bind(id),
     }
     .execute(db.pool())
@@ -288,10 +283,7 @@ pub async fn reset_failures(db: &Db, id: &str) -> Result<()> {
 }
 
 pub async fn count_accounts(db: &Db) -> Result<i64> {
-    let row = query("SELECT COUNT(*) FROM identity_account")
-        .fetch_one(db.pool())
-        .await
-        .store()?;
+    let row = query("SELECT COUNT(*) FROM identity_account").fetch_one(db.pool()).await.store()?;
     row.try_get(0).store()
 }
 
@@ -330,34 +322,21 @@ pub async fn session(db: &Db, token_hash: &str, kind: &str, now: i64) -> Result<
     .fetch_optional(db.pool())
     .await
     .store()?;
-    row.map(|r| Ok((r.try_get(0).store()?, r.try_get(1).store()?)))
-        .transpose()
+    row.map(|r| Ok((r.try_get(0).store()?, r.try_get(1).store()?))).transpose()
 }
 
 pub async fn delete_session(db: &Db, token_hash: &str) -> Result<()> {
-    query("DELETE FROM identity_session WHERE token_hash = $1")
-        .bind(token_hash)
-        .execute(db.pool())
-        .await
-        .store()?;
+    query("DELETE FROM identity_session WHERE token_hash = $1").bind(token_hash).execute(db.pool()).await.store()?;
     Ok(())
 }
 
 pub async fn delete_sessions_of(db: &Db, account_id: &str) -> Result<()> {
-    query("DELETE FROM identity_session WHERE account_id = $1")
-        .bind(account_id)
-        .execute(db.pool())
-        .await
-        .store()?;
+    query("DELETE FROM identity_session WHERE account_id = $1").bind(account_id).execute(db.pool()).await.store()?;
     Ok(())
 }
 
 pub async fn delete_expired_sessions(db: &Db, now: i64) -> Result<u64> {
-    let r = query("DELETE FROM identity_session WHERE expires_at <= $1")
-        .bind(now)
-        .execute(db.pool())
-        .await
-        .store()?;
+    let r = query("DELETE FROM identity_session WHERE expires_at <= $1").bind(now).execute(db.pool()).await.store()?;
     Ok(r.rows_affected())
 }
 
@@ -405,14 +384,8 @@ pub async fn live_token(db: &Db, token_hash: &str, now: i64) -> Result<Option<(S
     let sql = format!(
         "{TOKEN_SELECT} WHERE token_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)"
     );
-    let row = query(&sql)
-        .bind(token_hash)
-        .bind(now)
-        .fetch_optional(db.pool())
-        .await
-        .store()?;
-    row.map(|r| Ok((r.try_get("account_id").store()?, token_of(&r)?)))
-        .transpose()
+    let row = query(&sql).bind(token_hash).bind(now).fetch_optional(db.pool()).await.store()?;
+    row.map(|r| Ok((r.try_get("account_id").store()?, token_of(&r)?))).transpose()
 }
 
 pub async fn touch_token(db: &Db, id: &str, now: i64) -> Result<()> {

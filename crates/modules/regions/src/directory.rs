@@ -19,11 +19,7 @@ impl StoreDirectory {
 #[async_trait]
 impl RegionDirectory for StoreDirectory {
     async fn get(&self, code: &str) -> qy_kernel::Result<Option<RegionSummary>> {
-        Ok(store::get(&self.db, code).await?.map(|r| RegionSummary {
-            code: r.code,
-            name: r.name,
-            level: r.level,
-        }))
+        Ok(store::get(&self.db, code).await?.map(|r| RegionSummary { code: r.code, name: r.name, level: r.level }))
     }
 }
 

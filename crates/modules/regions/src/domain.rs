@@ -87,11 +87,7 @@ mod tests {
         let by_code: HashMap<&str, &Region> = all.iter().map(|r| (r.code.as_str(), r)).collect();
         for r in &all {
             let Some(parent) = &r.parent_code else { continue };
-            assert!(
-                by_code.contains_key(parent.as_str()),
-                "{} has unknown parent {parent}",
-                r.code
-            );
+            assert!(by_code.contains_key(parent.as_str()), "{} has unknown parent {parent}", r.code);
             let (Some(p), Some(c)) = (significant_prefix(parent), significant_prefix(&r.code)) else {
                 panic!("{} or {parent} is not a region code", r.code);
             };

@@ -17,10 +17,8 @@ pub fn module() -> RegionsModule {
     RegionsModule
 }
 
-pub const MIGRATIONS: ModuleMigrations = ModuleMigrations {
-    module: "regions",
-    migrations: &[migration!(1, "0001_regions.sql")],
-};
+pub const MIGRATIONS: ModuleMigrations =
+    ModuleMigrations { module: "regions", migrations: &[migration!(1, "0001_regions.sql")] };
 
 impl Module for RegionsModule {
     fn name(&self) -> &'static str {
@@ -45,12 +43,6 @@ impl Module for RegionsModule {
         qy_web::ftl_sources!("regions")
     }
     fn nav(&self) -> Vec<NavItem> {
-        vec![NavItem {
-            cloud: Cloud::Base,
-            href: "/regions",
-            label: "regions-nav",
-            permission: None,
-            public: true,
-        }]
+        vec![NavItem { cloud: Cloud::Base, href: "/regions", label: "regions-nav", permission: None, public: true }]
     }
 }

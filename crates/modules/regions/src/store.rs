@@ -17,10 +17,7 @@ fn region_of(row: &qy_storage::sqlx::any::AnyRow) -> Result<Region> {
 }
 
 pub async fn count(db: &Db) -> Result<i64> {
-    let row = qy_storage::sqlx::query("SELECT COUNT(*) FROM regions_region")
-        .fetch_one(db.pool())
-        .await
-        .store()?;
+    let row = qy_storage::sqlx::query("SELECT COUNT(*) FROM regions_region").fetch_one(db.pool()).await.store()?;
     row.try_get(0).store()
 }
 
@@ -53,31 +50,21 @@ pub async fn insert_all(db: &Db, regions: &[Region]) -> Result<()> {
 
 pub async fn get(db: &Db, code: &str) -> Result<Option<Region>> {
     let sql = format!("SELECT {COLUMNS} FROM regions_region WHERE code = $1");
-    let row = qy_storage::sqlx::query(&sql)
-        .bind(code)
-        .fetch_optional(db.pool())
-        .await
-        .store()?;
+    let row = qy_storage::sqlx::query(&sql).bind(code).fetch_optional(db.pool()).await.store()?;
     row.as_ref().map(region_of).transpose()
 }
 
 pub async fn children(db: &Db, code: &str) -> Result<Vec<Region>> {
     let sql = format!("SELECT {COLUMNS} FROM regions_region WHERE parent_code = $1 ORDER BY code");
-    let rows = qy_storage::sqlx::query(&sql)
-        .bind(code)
-        .fetch_all(db.pool())
-        .await
-        .store()?;
+    let rows = qy_storage::sqlx::query(&sql).bind(code).fetch_all(db.pool()).await.store()?;
     rows.iter().map(region_of).collect()
 }
 
 /// Regions whose name contains `q`, optionally of one level, ordered by code, after `after`.
 pub async fn search(db: &Db, q: &str, level: Option<&str>, after: Option<&str>, limit: i64) -> Result<Vec<Region>> {
     let mut p = Params::new();
-    let mut sql = format!(
-        "SELECT {COLUMNS} FROM regions_region WHERE name LIKE {}",
-        p.push(format!("%{}%", escape_like(q)))
-    );
+    let mut sql =
+        format!("SELECT {COLUMNS} FROM regions_region WHERE name LIKE {}", p.push(format!("%{}%", escape_like(q))));
     sql.push_str(" ESCAPE '\\'");
     if let Some(level) = level {
         sql.push_str(&format!(" AND level = {}", p.push(level)));

@@ -164,8 +164,7 @@ pub fn check(value: &str) -> CheckReport {
                 (Ok(id), reg) => {
                     let mut r = report_resident_15(&s, &id);
                     if reg.is_ok() {
-                        r.warnings
-                            .push("also passes the registration-number (MOD 11,10) check".to_string());
+                        r.warnings.push("also passes the registration-number (MOD 11,10) check".to_string());
                     }
                     r
                 }
@@ -191,8 +190,7 @@ pub fn check(value: &str) -> CheckReport {
                 Ok(org) => {
                     let mut r = report_org(&org);
                     if all_digits && RegionCode::parse(&s).is_ok() {
-                        r.warnings
-                            .push("also a structurally valid 9-digit township region code".to_string());
+                        r.warnings.push("also a structurally valid 9-digit township region code".to_string());
                     }
                     r
                 }
@@ -223,10 +221,9 @@ fn unknown(n: usize) -> CheckReport {
 /// `YYMM`/`YYYYMM` prefix of a date: a year 1800–2199 (4 digits) and a month 01–12.
 fn looks_like_date(yyyymm: Option<&str>) -> bool {
     let Some(d) = yyyymm else { return false };
-    let (Some(y), Some(m)) = (
-        d.get(0..4).and_then(|y| y.parse::<u16>().ok()),
-        d.get(4..6).and_then(|m| m.parse::<u8>().ok()),
-    ) else {
+    let (Some(y), Some(m)) =
+        (d.get(0..4).and_then(|y| y.parse::<u16>().ok()), d.get(4..6).and_then(|m| m.parse::<u8>().ok()))
+    else {
         return false;
     };
     (1800..2200).contains(&y) && (1..=12).contains(&m)
@@ -371,10 +368,7 @@ mod tests {
         assert!(r.valid);
         assert_eq!(r.details["upgraded_18_masked"], "110105********002X");
         assert!(!serde_json::to_string(&r).unwrap().contains("110105491231002"));
-        assert_eq!(
-            serde_json::to_value(r.kind).unwrap(),
-            serde_json::json!("resident_id_15")
-        );
+        assert_eq!(serde_json::to_value(r.kind).unwrap(), serde_json::json!("resident_id_15"));
 
         let r = check("520000000005018");
         assert_eq!(r.kind, Kind::RegistrationNo);

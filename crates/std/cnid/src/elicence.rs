@@ -85,18 +85,10 @@ fn check_field(
 ) -> Result<(), IdError> {
     let n = s.chars().count();
     if !len_ok(n) {
-        return Err(IdError::Length {
-            expected: len_desc,
-            found: n,
-        }
-        .in_field(field));
+        return Err(IdError::Length { expected: len_desc, found: n }.in_field(field));
     }
     for (i, c) in s.chars().enumerate() {
-        let ok = if digits_only {
-            c.is_ascii_digit()
-        } else {
-            value(c).is_some()
-        };
+        let ok = if digits_only { c.is_ascii_digit() } else { value(c).is_some() };
         if !ok {
             return Err(IdError::Charset {
                 position: i + 1,
@@ -133,12 +125,7 @@ impl ElicenceId {
         };
         check_field("type_code", type_code, |n| n == 21, "21", false)?;
         // The last 3 characters of the type code are a digit sequence.
-        if let Some((i, c)) = type_code
-            .chars()
-            .enumerate()
-            .skip(18)
-            .find(|(_, c)| !c.is_ascii_digit())
-        {
+        if let Some((i, c)) = type_code.chars().enumerate().skip(18).find(|(_, c)| !c.is_ascii_digit()) {
             return Err(IdError::Charset {
                 position: i + 1,
                 found: c,
@@ -153,10 +140,8 @@ impl ElicenceId {
         // All fields are ASCII from here on.
         let found = check.chars().next().unwrap_or_default();
         let payload = format!("{type_code}{issuer}{serial}{version}");
-        let expected = compute_check_char(&payload).ok_or(IdError::Format {
-            expected: LAYOUT,
-            found: "empty fields".to_string(),
-        })?;
+        let expected = compute_check_char(&payload)
+            .ok_or(IdError::Format { expected: LAYOUT, found: "empty fields".to_string() })?;
         if expected != found {
             return Err(IdError::CheckChar { expected, found });
         }
@@ -179,12 +164,7 @@ impl ElicenceId {
     /// # Errors
     /// As [`ElicenceId::parse`].
     pub fn build(type_code: &str, issuer: &str, serial: &str, version: &str) -> Result<Self, IdError> {
-        let (t, i, s, v) = (
-            normalise(type_code),
-            normalise(issuer),
-            normalise(serial),
-            normalise(version),
-        );
+        let (t, i, s, v) = (normalise(type_code), normalise(issuer), normalise(serial), normalise(version));
         let check = compute_check_char(&format!("{t}{i}{s}{v}")).unwrap_or('?');
         Self::parse(&format!("{ROOT_OID}.{t}.{i}.{s}.{v}.{check}"))
     }
@@ -295,10 +275,7 @@ mod tests {
 
     #[test]
     fn check_computation() {
-        assert_eq!(
-            compute_check_char("11100000000013338W01111430000006122244L20230000403001"),
-            Some('U')
-        );
+        assert_eq!(compute_check_char("11100000000013338W01111430000006122244L20230000403001"), Some('U'));
         assert_eq!(compute_check_char(""), None);
         assert_eq!(compute_check_char("ab"), None);
         assert_eq!(compute_check_char("A-"), None);
@@ -308,13 +285,7 @@ mod tests {
     fn wrong_check() {
         let e =
             ElicenceId::parse("1.2.156.3005.2.11100000000013338W050.91610800064834709T.2023000001.001.X").unwrap_err();
-        assert_eq!(
-            e,
-            IdError::CheckChar {
-                expected: '2',
-                found: 'X'
-            }
-        );
+        assert_eq!(e, IdError::CheckChar { expected: '2', found: 'X' });
     }
 
     #[test]
@@ -322,9 +293,7 @@ mod tests {
         assert_eq!(ElicenceId::parse("1.2.156.3005.3.X").unwrap_err().code(), "format");
         assert_eq!(ElicenceId::parse("").unwrap_err().code(), "format");
         assert_eq!(
-            ElicenceId::parse("1.2.156.3005.2.11100000000013338W011.11430000006122244L.001.U")
-                .unwrap_err()
-                .code(),
+            ElicenceId::parse("1.2.156.3005.2.11100000000013338W011.11430000006122244L.001.U").unwrap_err().code(),
             "format"
         );
         let e =
@@ -339,10 +308,7 @@ mod tests {
         assert!(e.to_string().starts_with("version: character 'A'"), "{e}");
         let e =
             ElicenceId::parse("1.2.156.3005.2.11100000000013338W0A1.11430000006122244L.20230000403.001.U").unwrap_err();
-        assert!(
-            e.to_string().starts_with("type_code: character 'A' at position 20"),
-            "{e}"
-        );
+        assert!(e.to_string().starts_with("type_code: character 'A' at position 20"), "{e}");
     }
 
     #[test]

@@ -97,10 +97,7 @@ impl IdError {
 
     /// Wrap this error as the error of a named field.
     pub(crate) fn in_field(self, field: &'static str) -> IdError {
-        IdError::Field {
-            field,
-            error: Box::new(self),
-        }
+        IdError::Field { field, error: Box::new(self) }
     }
 }
 
@@ -110,21 +107,18 @@ impl fmt::Display for IdError {
             Self::Length { expected, found } => {
                 write!(f, "length: expected {expected}, found {found}")
             }
-            Self::Charset {
-                position,
-                found,
-                expected,
-            } => write!(f, "character {found:?} at position {position}: expected {expected}"),
+            Self::Charset { position, found, expected } => {
+                write!(f, "character {found:?} at position {position}: expected {expected}")
+            }
             Self::CheckChar { expected, found } => {
                 write!(f, "check character: expected {expected}, found {found}")
             }
             Self::BirthDate { found, reason } => {
                 write!(f, "birth date: {reason}, found {found}")
             }
-            Self::OrgCodeCheck { expected, found } => write!(
-                f,
-                "organisation code (GB 11714) check digit: expected {expected}, found {found}"
-            ),
+            Self::OrgCodeCheck { expected, found } => {
+                write!(f, "organisation code (GB 11714) check digit: expected {expected}, found {found}")
+            }
             Self::RegionCode { found, reason } => {
                 write!(f, "region code: {reason}, found {found}")
             }
@@ -151,26 +145,17 @@ mod tests {
 
     #[test]
     fn codes_are_stable() {
-        let e = IdError::CheckChar {
-            expected: '6',
-            found: '7',
-        };
+        let e = IdError::CheckChar { expected: '6', found: '7' };
         assert_eq!(e.code(), "check_char");
         assert_eq!(e.to_string(), "check character: expected 6, found 7");
-        let l = IdError::Length {
-            expected: "18",
-            found: 16,
-        };
+        let l = IdError::Length { expected: "18", found: 16 };
         assert_eq!(l.code(), "length");
         assert_eq!(l.to_string(), "length: expected 18, found 16");
     }
 
     #[test]
     fn field_wraps_and_unwraps() {
-        let inner = IdError::CheckChar {
-            expected: 'J',
-            found: 'K',
-        };
+        let inner = IdError::CheckChar { expected: 'J', found: 'K' };
         let e = inner.clone().in_field("issuer");
         assert_eq!(e.code(), "field");
         assert_eq!(e.innermost(), &inner);
@@ -180,14 +165,7 @@ mod tests {
 
     #[test]
     fn charset_display_names_position_and_set() {
-        let e = IdError::Charset {
-            position: 18,
-            found: 'I',
-            expected: "one of the 31-character set",
-        };
-        assert_eq!(
-            e.to_string(),
-            "character 'I' at position 18: expected one of the 31-character set"
-        );
+        let e = IdError::Charset { position: 18, found: 'I', expected: "one of the 31-character set" };
+        assert_eq!(e.to_string(), "character 'I' at position 18: expected one of the 31-character set");
     }
 }

@@ -13,9 +13,7 @@
 #[must_use]
 pub fn normalise(input: &str) -> String {
     let folded: String = input.chars().map(fold_width).collect();
-    folded
-        .trim_matches(|c: char| c.is_whitespace() || c == '\u{200B}' || c == '\u{FEFF}')
-        .to_ascii_uppercase()
+    folded.trim_matches(|c: char| c.is_whitespace() || c == '\u{200B}' || c == '\u{FEFF}').to_ascii_uppercase()
 }
 
 /// Map one full-width character to its half-width (ASCII) form.

@@ -70,11 +70,7 @@ impl OrgCode {
         check_chars(&chars)?;
         let body: String = chars[..8].iter().collect();
         let found = chars[8];
-        let expected = compute_check_char(&body).ok_or(IdError::Charset {
-            position: 1,
-            found,
-            expected: BODY_SET,
-        })?;
+        let expected = compute_check_char(&body).ok_or(IdError::Charset { position: 1, found, expected: BODY_SET })?;
         if expected != found {
             return Err(IdError::OrgCodeCheck { expected, found });
         }
@@ -88,16 +84,10 @@ impl OrgCode {
     pub fn from_body(body: &str) -> Result<Self, IdError> {
         let chars: Vec<char> = body.chars().collect();
         if chars.len() != 8 {
-            return Err(IdError::Length {
-                expected: "8",
-                found: chars.len(),
-            });
+            return Err(IdError::Length { expected: "8", found: chars.len() });
         }
         check_body(&chars)?;
-        let check = compute_check_char(body).ok_or(IdError::Length {
-            expected: "8",
-            found: chars.len(),
-        })?;
+        let check = compute_check_char(body).ok_or(IdError::Length { expected: "8", found: chars.len() })?;
         Ok(Self(format!("{body}{check}")))
     }
 
@@ -131,11 +121,7 @@ fn check_chars(chars: &[char]) -> Result<(), IdError> {
     check_body(chars.get(..8).unwrap_or_default())?;
     if let Some(&c) = chars.get(8) {
         if !(c.is_ascii_digit() || c == 'X') {
-            return Err(IdError::Charset {
-                position: 9,
-                found: c,
-                expected: CHECK_SET,
-            });
+            return Err(IdError::Charset { position: 9, found: c, expected: CHECK_SET });
         }
     }
     Ok(())
@@ -144,11 +130,7 @@ fn check_chars(chars: &[char]) -> Result<(), IdError> {
 fn check_body(chars: &[char]) -> Result<(), IdError> {
     for (i, &c) in chars.iter().enumerate() {
         if value(c).is_none() {
-            return Err(IdError::Charset {
-                position: i + 1,
-                found: c,
-                expected: BODY_SET,
-            });
+            return Err(IdError::Charset { position: i + 1, found: c, expected: BODY_SET });
         }
     }
     Ok(())
@@ -229,13 +211,7 @@ mod tests {
     #[test]
     fn parse_rejects_wrong_check() {
         let e = OrgCode::parse("71040638-0").unwrap_err();
-        assert_eq!(
-            e,
-            IdError::OrgCodeCheck {
-                expected: 'X',
-                found: '0'
-            }
-        );
+        assert_eq!(e, IdError::OrgCodeCheck { expected: 'X', found: '0' });
         assert_eq!(e.code(), "org_code_check");
     }
 
@@ -247,14 +223,7 @@ mod tests {
         let e = OrgCode::parse("7104063é-X").unwrap_err();
         assert_eq!(e.code(), "charset");
         let e = OrgCode::parse("71040638A").unwrap_err();
-        assert_eq!(
-            e,
-            IdError::Charset {
-                position: 9,
-                found: 'A',
-                expected: CHECK_SET
-            }
-        );
+        assert_eq!(e, IdError::Charset { position: 9, found: 'A', expected: CHECK_SET });
     }
 
     #[test]

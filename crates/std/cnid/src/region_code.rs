@@ -84,24 +84,15 @@ pub struct RegionCode {
 }
 
 fn region_err(found: &str, reason: &'static str) -> IdError {
-    IdError::RegionCode {
-        found: found.to_string(),
-        reason,
-    }
+    IdError::RegionCode { found: found.to_string(), reason }
 }
 
 /// Level of a 6-digit GB/T 2260 code, or why it is not one. `s` must be 6 ASCII digits.
 fn six_digit_level(s: &str) -> Result<RegionLevel, IdError> {
-    let (pp, cc, dd) = (
-        s.get(0..2).unwrap_or_default(),
-        s.get(2..4).unwrap_or_default(),
-        s.get(4..6).unwrap_or_default(),
-    );
+    let (pp, cc, dd) =
+        (s.get(0..2).unwrap_or_default(), s.get(2..4).unwrap_or_default(), s.get(4..6).unwrap_or_default());
     if !is_province_prefix(pp) {
-        return Err(region_err(
-            s,
-            "first two digits are not a GB/T 2260 province-level code",
-        ));
+        return Err(region_err(s, "first two digits are not a GB/T 2260 province-level code"));
     }
     // GB/T 2260-2007 §4: CC = 00 only for the province itself.
     match (cc, dd) {
@@ -126,17 +117,10 @@ impl RegionCode {
         let s = normalise(input);
         let n = s.chars().count();
         if !matches!(n, 6 | 9 | 12) {
-            return Err(IdError::Length {
-                expected: "6, 9 or 12",
-                found: n,
-            });
+            return Err(IdError::Length { expected: "6, 9 or 12", found: n });
         }
         if let Some((i, c)) = s.chars().enumerate().find(|(_, c)| !c.is_ascii_digit()) {
-            return Err(IdError::Charset {
-                position: i + 1,
-                found: c,
-                expected: "a digit 0-9",
-            });
+            return Err(IdError::Charset { position: i + 1, found: c, expected: "a digit 0-9" });
         }
         // All ASCII from here on: byte slicing is safe.
         let six = s.get(0..6).unwrap_or_default();
@@ -145,10 +129,7 @@ impl RegionCode {
             6 => six_level,
             _ => {
                 if six_level == RegionLevel::Province {
-                    return Err(region_err(
-                        &s,
-                        "a township code needs a prefecture- or county-level 6-digit part",
-                    ));
+                    return Err(region_err(&s, "a township code needs a prefecture- or county-level 6-digit part"));
                 }
                 if s.get(6..9) == Some("000") {
                     return Err(region_err(&s, "township digits 7-9 are 000"));
@@ -214,10 +195,7 @@ impl RegionCode {
     #[must_use]
     pub fn province(&self) -> RegionCode {
         let pp = self.code.get(..2).unwrap_or_default();
-        RegionCode {
-            code: format!("{pp}0000"),
-            level: RegionLevel::Province,
-        }
+        RegionCode { code: format!("{pp}0000"), level: RegionLevel::Province }
     }
 }
 

@@ -52,17 +52,10 @@ impl RegistrationNo {
         let s = normalise(input);
         let n = s.chars().count();
         if n != 15 {
-            return Err(IdError::Length {
-                expected: "15",
-                found: n,
-            });
+            return Err(IdError::Length { expected: "15", found: n });
         }
         if let Some((i, c)) = s.chars().enumerate().find(|(_, c)| !c.is_ascii_digit()) {
-            return Err(IdError::Charset {
-                position: i + 1,
-                found: c,
-                expected: "a digit 0-9",
-            });
+            return Err(IdError::Charset { position: i + 1, found: c, expected: "a digit 0-9" });
         }
         Ok(Self(s))
     }
@@ -114,10 +107,7 @@ impl RegistrationNo {
                     IdError::RegionCode { reason, .. } => reason.to_string(),
                     other => other.to_string(),
                 };
-                out.push(Warning::RegionCode {
-                    found: region.to_string(),
-                    reason,
-                });
+                out.push(Warning::RegionCode { found: region.to_string(), reason });
             }
         }
         if let Some((expected, found)) = self.check_mismatch() {
@@ -179,19 +169,10 @@ mod tests {
     fn wrong_check_is_a_warning_not_an_error() {
         let r = RegistrationNo::parse("110108012660423").unwrap();
         assert!(!r.check_digit_valid());
-        assert_eq!(
-            r.warnings(),
-            vec![Warning::RegistrationNoCheck {
-                expected: '2',
-                found: '3'
-            }]
-        );
+        assert_eq!(r.warnings(), vec![Warning::RegistrationNoCheck { expected: '2', found: '3' }]);
         assert_eq!(
             RegistrationNo::parse_strict("110108012660423").unwrap_err(),
-            IdError::CheckChar {
-                expected: '2',
-                found: '3'
-            }
+            IdError::CheckChar { expected: '2', found: '3' }
         );
     }
 

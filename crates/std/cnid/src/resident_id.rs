@@ -110,25 +110,16 @@ impl fmt::Display for BirthDate {
 fn parse_date(yyyymmdd: &str) -> Result<BirthDate, IdError> {
     let num = |r: std::ops::Range<usize>| yyyymmdd.get(r).and_then(|s| s.parse::<u16>().ok());
     let (Some(y), Some(m), Some(d)) = (num(0..4), num(4..6), num(6..8)) else {
-        return Err(IdError::BirthDate {
-            found: yyyymmdd.to_string(),
-            reason: "expected 8 digits YYYYMMDD",
-        });
+        return Err(IdError::BirthDate { found: yyyymmdd.to_string(), reason: "expected 8 digits YYYYMMDD" });
     };
     let found = format!("{y:04}-{m:02}-{d:02}");
     if !(MIN_BIRTH_YEAR..=MAX_BIRTH_YEAR).contains(&y) {
-        return Err(IdError::BirthDate {
-            found,
-            reason: "expected a birth year from 1800 to 2100",
-        });
+        return Err(IdError::BirthDate { found, reason: "expected a birth year from 1800 to 2100" });
     }
     let (m8, d8) = (u8::try_from(m).ok(), u8::try_from(d).ok());
     m8.zip(d8)
         .and_then(|(m, d)| BirthDate::new(y, m, d))
-        .ok_or(IdError::BirthDate {
-            found,
-            reason: "expected a real calendar date",
-        })
+        .ok_or(IdError::BirthDate { found, reason: "expected a real calendar date" })
 }
 
 /// An 18-character resident identity number with valid digits, check character and birth date.
@@ -147,10 +138,7 @@ impl ResidentId {
         let s = normalise(input);
         let n = s.chars().count();
         if n != 18 {
-            return Err(IdError::Length {
-                expected: "18",
-                found: n,
-            });
+            return Err(IdError::Length { expected: "18", found: n });
         }
         for (i, c) in s.chars().enumerate() {
             let ok = c.is_ascii_digit() || (i == 17 && c == 'X');
@@ -165,10 +153,7 @@ impl ResidentId {
         // All ASCII from here on: byte slicing is safe.
         let first17 = s.get(..17).unwrap_or_default();
         let found = s.chars().nth(17).unwrap_or_default();
-        let expected = compute_check_char(first17).ok_or(IdError::Length {
-            expected: "18",
-            found: n,
-        })?;
+        let expected = compute_check_char(first17).ok_or(IdError::Length { expected: "18", found: n })?;
         if expected != found {
             return Err(IdError::CheckChar { expected, found });
         }
@@ -185,24 +170,14 @@ impl ResidentId {
         let s = normalise(input);
         let n = s.chars().count();
         if n != 15 {
-            return Err(IdError::Length {
-                expected: "15",
-                found: n,
-            });
+            return Err(IdError::Length { expected: "15", found: n });
         }
         if let Some((i, c)) = s.chars().enumerate().find(|(_, c)| !c.is_ascii_digit()) {
-            return Err(IdError::Charset {
-                position: i + 1,
-                found: c,
-                expected: "a digit 0-9",
-            });
+            return Err(IdError::Charset { position: i + 1, found: c, expected: "a digit 0-9" });
         }
         let first17 = format!("{}19{}", s.get(..6).unwrap_or_default(), s.get(6..).unwrap_or_default());
         parse_date(first17.get(6..14).unwrap_or_default())?;
-        let check = compute_check_char(&first17).ok_or(IdError::Length {
-            expected: "15",
-            found: n,
-        })?;
+        let check = compute_check_char(&first17).ok_or(IdError::Length { expected: "15", found: n })?;
         Self::parse(&format!("{first17}{check}"))
     }
 
@@ -266,9 +241,7 @@ impl ResidentId {
         if is_province_prefix(prefix) || EXTRA_PREFIXES.contains(&prefix) {
             Vec::new()
         } else {
-            vec![Warning::UnknownProvince {
-                prefix: prefix.to_string(),
-            }]
+            vec![Warning::UnknownProvince { prefix: prefix.to_string() }]
         }
     }
 }
@@ -281,11 +254,7 @@ pub(crate) fn mask(s: &str) -> String {
     if n <= 10 {
         return "*".repeat(n);
     }
-    chars
-        .iter()
-        .enumerate()
-        .map(|(i, &c)| if i < 6 || i >= n - 4 { c } else { '*' })
-        .collect()
+    chars.iter().enumerate().map(|(i, &c)| if i < 6 || i >= n - 4 { c } else { '*' }).collect()
 }
 
 impl fmt::Debug for ResidentId {
@@ -342,24 +311,14 @@ mod tests {
     fn synthetic_xining() {
         let id = ResidentId::parse("630102199003071231").unwrap();
         assert_eq!(id.sex(), Sex::Male);
-        assert_eq!(
-            id.birth_date(),
-            BirthDate {
-                year: 1990,
-                month: 3,
-                day: 7
-            }
-        );
+        assert_eq!(id.birth_date(), BirthDate { year: 1990, month: 3, day: 7 });
     }
 
     #[test]
     fn errors() {
         assert_eq!(
             ResidentId::parse("110105194912310021").unwrap_err(),
-            IdError::CheckChar {
-                expected: 'X',
-                found: '1'
-            }
+            IdError::CheckChar { expected: 'X', found: '1' }
         );
         let e = ResidentId::parse("110105194902300020").unwrap_err();
         assert_eq!(e.code(), "birth_date");
@@ -367,11 +326,7 @@ mod tests {
         assert_eq!(ResidentId::parse("11010519491231002").unwrap_err().code(), "length");
         assert_eq!(
             ResidentId::parse("1101051949123100X2").unwrap_err(),
-            IdError::Charset {
-                position: 17,
-                found: 'X',
-                expected: "a digit 0-9"
-            }
+            IdError::Charset { position: 17, found: 'X', expected: "a digit 0-9" }
         );
         assert_eq!(ResidentId::parse("11010519491231002é").unwrap_err().code(), "charset");
     }
@@ -403,18 +358,9 @@ mod tests {
     fn upgrade() {
         let id = ResidentId::upgrade_15_to_18("110105491231002").unwrap();
         assert_eq!(id.as_str(), "11010519491231002X");
-        assert_eq!(
-            ResidentId::upgrade_15_to_18("11010549123100").unwrap_err().code(),
-            "length"
-        );
-        assert_eq!(
-            ResidentId::upgrade_15_to_18("11010549123100A").unwrap_err().code(),
-            "charset"
-        );
-        assert_eq!(
-            ResidentId::upgrade_15_to_18("110105490230002").unwrap_err().code(),
-            "birth_date"
-        );
+        assert_eq!(ResidentId::upgrade_15_to_18("11010549123100").unwrap_err().code(), "length");
+        assert_eq!(ResidentId::upgrade_15_to_18("11010549123100A").unwrap_err().code(), "charset");
+        assert_eq!(ResidentId::upgrade_15_to_18("110105490230002").unwrap_err().code(), "birth_date");
     }
 
     #[test]

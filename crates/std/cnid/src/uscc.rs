@@ -40,10 +40,7 @@ pub const NATIONAL_REGION: &str = "100000";
 
 /// Value of a character in the 31-character set.
 fn value(c: char) -> Option<u32> {
-    ALPHABET
-        .chars()
-        .position(|a| a == c)
-        .and_then(|i| u32::try_from(i).ok())
+    ALPHABET.chars().position(|a| a == c).and_then(|i| u32::try_from(i).ok())
 }
 
 /// Compute the position-18 check character over the first 17 characters.
@@ -249,25 +246,15 @@ impl Uscc {
         let s = normalise(input);
         let n = s.chars().count();
         if n != 18 {
-            return Err(IdError::Length {
-                expected: "18",
-                found: n,
-            });
+            return Err(IdError::Length { expected: "18", found: n });
         }
         // GB 32100-2015 §4.2: every position uses the 31-character set.
         if let Some((i, c)) = s.chars().enumerate().find(|(_, c)| value(*c).is_none()) {
-            return Err(IdError::Charset {
-                position: i + 1,
-                found: c,
-                expected: SET_DESC,
-            });
+            return Err(IdError::Charset { position: i + 1, found: c, expected: SET_DESC });
         }
         // All ASCII from here on: byte slicing is safe.
         let (first17, found) = (s.get(..17).unwrap_or_default(), s.chars().nth(17).unwrap_or_default());
-        let expected = compute_check_char(first17).ok_or(IdError::Length {
-            expected: "18",
-            found: n,
-        })?;
+        let expected = compute_check_char(first17).ok_or(IdError::Length { expected: "18", found: n })?;
         if expected != found {
             return Err(IdError::CheckChar { expected, found });
         }
@@ -293,11 +280,7 @@ impl Uscc {
     /// # Errors
     /// `length` or `charset` when the parts do not fit the 31-character set and lengths.
     pub fn build(authority_type: &str, region: &str, org_body: &str) -> Result<Self, IdError> {
-        let parts = [
-            (authority_type, 2, "authority_type"),
-            (region, 6, "region"),
-            (org_body, 8, "org_body"),
-        ];
+        let parts = [(authority_type, 2, "authority_type"), (region, 6, "region"), (org_body, 8, "org_body")];
         for (part, len, field) in parts {
             let n = part.chars().count();
             if n != len {
@@ -312,23 +295,14 @@ impl Uscc {
                 .in_field(field));
             }
             if let Some((i, c)) = part.chars().enumerate().find(|(_, c)| value(*c).is_none()) {
-                return Err(IdError::Charset {
-                    position: i + 1,
-                    found: c,
-                    expected: SET_DESC,
-                }
-                .in_field(field));
+                return Err(IdError::Charset { position: i + 1, found: c, expected: SET_DESC }.in_field(field));
             }
         }
-        let org_check = orgcode::compute_check_char(org_body).ok_or(IdError::Length {
-            expected: "8",
-            found: org_body.chars().count(),
-        })?;
+        let org_check = orgcode::compute_check_char(org_body)
+            .ok_or(IdError::Length { expected: "8", found: org_body.chars().count() })?;
         let first17 = format!("{authority_type}{region}{org_body}{org_check}");
-        let check = compute_check_char(&first17).ok_or(IdError::Length {
-            expected: "17",
-            found: first17.chars().count(),
-        })?;
+        let check =
+            compute_check_char(&first17).ok_or(IdError::Length { expected: "17", found: first17.chars().count() })?;
         Ok(Self(format!("{first17}{check}")))
     }
 
@@ -405,10 +379,7 @@ impl Uscc {
                     IdError::RegionCode { reason, .. } => reason.to_string(),
                     other => other.to_string(),
                 };
-                out.push(Warning::RegionCode {
-                    found: region.to_string(),
-                    reason,
-                });
+                out.push(Warning::RegionCode { found: region.to_string(), reason });
             }
         }
         if let Some((expected, found)) = self.org_code_check_mismatch() {
@@ -501,29 +472,10 @@ mod tests {
 
     #[test]
     fn errors() {
-        assert_eq!(
-            Uscc::parse("914403001922038217").unwrap_err(),
-            IdError::CheckChar {
-                expected: '6',
-                found: '7'
-            }
-        );
+        assert_eq!(Uscc::parse("914403001922038217").unwrap_err(), IdError::CheckChar { expected: '6', found: '7' });
         let e = Uscc::parse("91440300192203821I").unwrap_err();
-        assert!(matches!(
-            e,
-            IdError::Charset {
-                position: 18,
-                found: 'I',
-                ..
-            }
-        ));
-        assert_eq!(
-            Uscc::parse("9144030019220382").unwrap_err(),
-            IdError::Length {
-                expected: "18",
-                found: 16
-            }
-        );
+        assert!(matches!(e, IdError::Charset { position: 18, found: 'I', .. }));
+        assert_eq!(Uscc::parse("9144030019220382").unwrap_err(), IdError::Length { expected: "18", found: 16 });
         assert_eq!(Uscc::parse("").unwrap_err().code(), "length");
         // Multibyte input of the right char count must not panic and is a charset error.
         assert_eq!(Uscc::parse("9144030019220382é6").unwrap_err().code(), "charset");
@@ -534,18 +486,11 @@ mod tests {
         let u = Uscc::parse("91630000710406380Q").unwrap();
         assert_eq!(
             u.warnings(),
-            vec![Warning::OrgCodeCheck {
-                org_code: "71040638-0".into(),
-                expected: 'X',
-                found: '0'
-            }]
+            vec![Warning::OrgCodeCheck { org_code: "71040638-0".into(), expected: 'X', found: '0' }]
         );
         assert_eq!(
             Uscc::parse_strict("91630000710406380Q").unwrap_err(),
-            IdError::OrgCodeCheck {
-                expected: 'X',
-                found: '0'
-            }
+            IdError::OrgCodeCheck { expected: 'X', found: '0' }
         );
         assert!(Uscc::parse_strict("914403001922038216").is_ok());
     }

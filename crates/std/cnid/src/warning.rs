@@ -100,11 +100,7 @@ mod tests {
 
     #[test]
     fn code_and_display() {
-        let w = Warning::OrgCodeCheck {
-            org_code: "71040638-0".into(),
-            expected: 'X',
-            found: '0',
-        };
+        let w = Warning::OrgCodeCheck { org_code: "71040638-0".into(), expected: 'X', found: '0' };
         assert_eq!(w.code(), "org_code_check");
         assert!(w.to_string().contains("expected X, found 0"));
     }

@@ -11,10 +11,7 @@ use qy_cnid::{
 
 /// Replace the character at `idx` (ASCII strings only).
 fn replace_at(s: &str, idx: usize, c: char) -> String {
-    s.chars()
-        .enumerate()
-        .map(|(i, o)| if i == idx { c } else { o })
-        .collect()
+    s.chars().enumerate().map(|(i, o)| if i == idx { c } else { o }).collect()
 }
 
 fn from_alphabet(alphabet: &'static str, len: usize) -> impl Strategy<Value = String> {
@@ -28,13 +25,7 @@ const REPLACEMENTS: &str = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-é中 .";
 
 /// A 17-digit resident-ID body whose birth date is a real date.
 fn resident_body() -> impl Strategy<Value = String> {
-    (
-        from_alphabet("0123456789", 6),
-        1900u16..=2100,
-        1u8..=12,
-        1u8..=28,
-        from_alphabet("0123456789", 3),
-    )
+    (from_alphabet("0123456789", 6), 1900u16..=2100, 1u8..=12, 1u8..=28, from_alphabet("0123456789", 3))
         .prop_map(|(region, y, m, d, seq)| format!("{region}{y:04}{m:02}{d:02}{seq}"))
 }
 

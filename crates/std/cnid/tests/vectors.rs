@@ -43,9 +43,8 @@ fn field<'a>(v: &'a Value, name: &str) -> &'a str {
 /// Assert that `err` is the failure described by a vector's free-text `reason`.
 fn assert_reason(err: &IdError, reason: &str, input: &str) {
     let shown = err.to_string();
-    if let Some(rest) = reason
-        .strip_prefix("check character: expected ")
-        .or_else(|| reason.strip_prefix("check digit: expected "))
+    if let Some(rest) =
+        reason.strip_prefix("check character: expected ").or_else(|| reason.strip_prefix("check digit: expected "))
     {
         let exp = rest.chars().next().unwrap();
         match err {
@@ -55,24 +54,15 @@ fn assert_reason(err: &IdError, reason: &str, input: &str) {
             }
             other => panic!("{input}: expected a check-character error, got {other}"),
         }
-        assert!(
-            shown.starts_with(&format!("check character: expected {exp}, found ")),
-            "{shown}"
-        );
+        assert!(shown.starts_with(&format!("check character: expected {exp}, found ")), "{shown}");
     } else if let Some(rest) = reason.strip_prefix("character ") {
         assert!(reason.ends_with("not in the 31-character set"), "{reason}");
         let c = rest.chars().next().unwrap();
-        assert!(
-            matches!(err, IdError::Charset { found, .. } if *found == c),
-            "{input}: {shown}"
-        );
+        assert!(matches!(err, IdError::Charset { found, .. } if *found == c), "{input}: {shown}");
         assert!(shown.contains("31-character set"), "{shown}");
     } else if let Some(n) = reason.strip_prefix("length ") {
         let n: usize = n.parse().unwrap();
-        assert!(
-            matches!(err, IdError::Length { found, expected: "18" } if *found == n),
-            "{input}: {shown}"
-        );
+        assert!(matches!(err, IdError::Length { found, expected: "18" } if *found == n), "{input}: {shown}");
     } else if let Some(head) = reason.strip_suffix(" is not a date") {
         let date = head.rsplit(' ').next().unwrap();
         assert_eq!(err.code(), "birth_date", "{input}: {shown}");
@@ -131,30 +121,11 @@ fn uscc_soft_warning() {
         // "final check OK": it parses …
         let u = Uscc::parse(code).unwrap_or_else(|e| panic!("{code}: {e}"));
         // "… but embedded GB 11714 organisation code 71040638-0 has wrong check digit (expected X)"
-        let org = reason
-            .split("organisation code ")
-            .nth(1)
-            .and_then(|s| s.split(' ').next())
-            .unwrap();
-        let expected = reason
-            .split("(expected ")
-            .nth(1)
-            .and_then(|s| s.chars().next())
-            .unwrap();
+        let org = reason.split("organisation code ").nth(1).and_then(|s| s.split(' ').next()).unwrap();
+        let expected = reason.split("(expected ").nth(1).and_then(|s| s.chars().next()).unwrap();
         let found = org.chars().last().unwrap();
-        assert_eq!(
-            u.warnings(),
-            vec![Warning::OrgCodeCheck {
-                org_code: org.to_string(),
-                expected,
-                found,
-            }],
-            "{code}"
-        );
-        assert_eq!(
-            Uscc::parse_strict(code).unwrap_err(),
-            IdError::OrgCodeCheck { expected, found }
-        );
+        assert_eq!(u.warnings(), vec![Warning::OrgCodeCheck { org_code: org.to_string(), expected, found }], "{code}");
+        assert_eq!(Uscc::parse_strict(code).unwrap_err(), IdError::OrgCodeCheck { expected, found });
         let r = check(code);
         assert_eq!(r.kind, Kind::Uscc);
         assert!(r.valid);
@@ -230,10 +201,7 @@ fn resident_id_15_to_18() {
         let r = check(old);
         assert_eq!(r.kind, Kind::ResidentId15);
         assert!(r.valid);
-        assert_eq!(
-            r.details["upgraded_18_masked"],
-            ResidentId::parse(new).unwrap().masked()
-        );
+        assert_eq!(r.details["upgraded_18_masked"], ResidentId::parse(new).unwrap().masked());
     }
 }
 

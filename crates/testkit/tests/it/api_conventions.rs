@@ -6,58 +6,29 @@ use serde_json::json;
 async fn malformed_json_unknown_fields_wrong_type_and_oversize_bodies_are_4xx_problems() {
     let app = spawn_app().await;
     let path = "/api/v1/identity/sessions";
-    let r = app
-        .send_raw("POST", path, None, "application/json", "{\"username\": ".into())
-        .await;
-    assert_eq!(
-        (r.status, r.json()["code"].as_str()),
-        (StatusCode::BAD_REQUEST, Some("request.malformed_json"))
-    );
+    let r = app.send_raw("POST", path, None, "application/json", "{\"username\": ".into()).await;
+    assert_eq!((r.status, r.json()["code"].as_str()), (StatusCode::BAD_REQUEST, Some("request.malformed_json")));
     assert_eq!(r.content_type(), "application/problem+json");
-    let r = app
-        .send_json(
-            "POST",
-            path,
-            None,
-            &json!({"username": "a", "password": "b", "extra": 1}),
-        )
-        .await;
-    assert_eq!(
-        (r.status, r.json()["code"].as_str()),
-        (StatusCode::BAD_REQUEST, Some("request.invalid_field"))
-    );
+    let r = app.send_json("POST", path, None, &json!({"username": "a", "password": "b", "extra": 1})).await;
+    assert_eq!((r.status, r.json()["code"].as_str()), (StatusCode::BAD_REQUEST, Some("request.invalid_field")));
     let r = app.send_raw("POST", path, None, "text/plain", "{}".into()).await;
     assert_eq!(r.json()["code"], "request.unsupported_media_type");
-    let big = format!(
-        "{{\"username\": \"{}\", \"password\": \"x\"}}",
-        "a".repeat(2 * 1024 * 1024)
-    );
+    let big = format!("{{\"username\": \"{}\", \"password\": \"x\"}}", "a".repeat(2 * 1024 * 1024));
     let r = app.send_raw("POST", path, None, "application/json", big).await;
-    assert_eq!(
-        (r.status, r.json()["code"].as_str()),
-        (StatusCode::PAYLOAD_TOO_LARGE, Some("request.too_large"))
-    );
+    assert_eq!((r.status, r.json()["code"].as_str()), (StatusCode::PAYLOAD_TOO_LARGE, Some("request.too_large")));
 }
 
 #[tokio::test]
 async fn unknown_api_paths_and_missing_tokens_are_problems() {
     let app = spawn_app().await;
     let r = app.get("/api/v1/nothing/here", None).await;
-    assert_eq!(
-        (r.status, r.json()["code"].as_str()),
-        (StatusCode::NOT_FOUND, Some("http.not_found"))
-    );
+    assert_eq!((r.status, r.json()["code"].as_str()), (StatusCode::NOT_FOUND, Some("http.not_found")));
     let r = app.get("/api/v1/identity/me", None).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(
-        r.headers.get("www-authenticate").and_then(|v| v.to_str().ok()),
-        Some("Bearer")
-    );
+    assert_eq!(r.headers.get("www-authenticate").and_then(|v| v.to_str().ok()), Some("Bearer"));
     let r = app.get("/api/v1/identity/me", Some("qy_s_forged")).await;
     assert_eq!(r.json()["code"], "auth.invalid_token");
-    let r = app
-        .get("/api/v1/identity/accounts/not-a-uuid", Some(&app.admin_token().await))
-        .await;
+    let r = app.get("/api/v1/identity/accounts/not-a-uuid", Some(&app.admin_token().await)).await;
     assert_eq!(r.json()["code"], "identity.invalid_id");
 }
 
@@ -110,10 +81,7 @@ async fn health_readiness_and_metrics_answer() {
     let app = spawn_app().await;
     assert_eq!(app.get("/healthz", None).await.body, "ok");
     let ready = app.get("/readyz", None).await;
-    assert_eq!(
-        (ready.status, ready.json()["database"].as_bool()),
-        (StatusCode::OK, Some(true))
-    );
+    assert_eq!((ready.status, ready.json()["database"].as_bool()), (StatusCode::OK, Some(true)));
     app.get("/api/v1/regions/630000", None).await;
     let m = app.get("/metrics", None).await;
     assert!(m.body.contains("qy_http_requests_total"), "{}", m.body);

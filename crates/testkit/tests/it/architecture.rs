@@ -12,16 +12,8 @@ fn modules_never_depend_on_each_other() {
         .expect("cargo metadata");
     let meta: serde_json::Value = serde_json::from_slice(&out.stdout).expect("metadata json");
     let packages = meta["packages"].as_array().expect("packages");
-    let is_module = |p: &serde_json::Value| {
-        p["manifest_path"]
-            .as_str()
-            .is_some_and(|m| m.contains("/crates/modules/"))
-    };
-    let modules: BTreeSet<&str> = packages
-        .iter()
-        .filter(|p| is_module(p))
-        .filter_map(|p| p["name"].as_str())
-        .collect();
+    let is_module = |p: &serde_json::Value| p["manifest_path"].as_str().is_some_and(|m| m.contains("/crates/modules/"));
+    let modules: BTreeSet<&str> = packages.iter().filter(|p| is_module(p)).filter_map(|p| p["name"].as_str()).collect();
     assert!(modules.len() >= 3, "{modules:?}");
     let mut edges = Vec::new();
     for p in packages.iter().filter(|p| is_module(p)) {
@@ -30,11 +22,7 @@ fn modules_never_depend_on_each_other() {
             if modules.contains(dep) {
                 edges.push(format!("{} -> {dep}", p["name"]));
             }
-            assert!(
-                !["qy-server", "qingyun", "qy-testkit"].contains(&dep),
-                "{} depends on {dep}",
-                p["name"]
-            );
+            assert!(!["qy-server", "qingyun", "qy-testkit"].contains(&dep), "{} depends on {dep}", p["name"]);
         }
     }
     assert!(edges.is_empty(), "module→module dependencies: {edges:?}");
@@ -53,21 +41,14 @@ fn every_locale_has_the_same_message_keys() {
     for (locale, set) in &keys {
         let missing: Vec<_> = zh.difference(set).collect();
         let extra: Vec<_> = set.difference(zh).collect();
-        assert!(
-            missing.is_empty() && extra.is_empty(),
-            "{locale}: missing {missing:?}, extra {extra:?}"
-        );
+        assert!(missing.is_empty() && extra.is_empty(), "{locale}: missing {missing:?}, extra {extra:?}");
     }
 }
 
 #[test]
 fn each_module_ships_the_same_migrations_for_both_backends() {
     for m in qy_server::modules::migrations() {
-        assert!(
-            qy_storage::parity_problems(&m).is_empty(),
-            "{:?}",
-            qy_storage::parity_problems(&m)
-        );
+        assert!(qy_storage::parity_problems(&m).is_empty(), "{:?}", qy_storage::parity_problems(&m));
         let dir = format!("{}/../modules/{}/migrations", env!("CARGO_MANIFEST_DIR"), m.module);
         let list = |d: &str| -> BTreeSet<String> {
             std::fs::read_dir(format!("{dir}/{d}"))
@@ -78,11 +59,6 @@ fn each_module_ships_the_same_migrations_for_both_backends() {
         };
         let declared: BTreeSet<String> = m.migrations.iter().map(|x| x.name.to_owned()).collect();
         assert_eq!(list("sqlite"), list("postgres"), "{}", m.module);
-        assert_eq!(
-            list("sqlite"),
-            declared,
-            "{}: files and declared migrations differ",
-            m.module
-        );
+        assert_eq!(list("sqlite"), declared, "{}: files and declared migrations differ", m.module);
     }
 }

@@ -5,6 +5,7 @@ mod api_conventions;
 mod architecture;
 mod audit;
 mod identity;
+mod ops;
 mod pages;
 mod regions;
 

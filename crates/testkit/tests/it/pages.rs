@@ -12,16 +12,10 @@ async fn home_page_speaks_chinese_by_default_and_tibetan_when_asked() {
     let zh = app.get("/", None).await;
     assert_eq!(zh.status, StatusCode::OK);
     assert!(zh.body.contains("lang=\"zh-Hans-CN\"") && zh.body.contains("青云"));
-    let req = Request::get("/")
-        .header(header::COOKIE, "qy_lang=bo")
-        .body(Body::empty())
-        .unwrap();
+    let req = Request::get("/").header(header::COOKIE, "qy_lang=bo").body(Body::empty()).unwrap();
     let bo = app.send(req).await;
     assert!(bo.body.contains("lang=\"bo\"") && has_tibetan(&bo.body));
-    let req = Request::get("/regions")
-        .header(header::ACCEPT_LANGUAGE, "en-US,en;q=0.9")
-        .body(Body::empty())
-        .unwrap();
+    let req = Request::get("/regions").header(header::ACCEPT_LANGUAGE, "en-US,en;q=0.9").body(Body::empty()).unwrap();
     assert!(app.send(req).await.body.contains("Administrative regions of Qinghai"));
 }
 
@@ -29,13 +23,7 @@ async fn home_page_speaks_chinese_by_default_and_tibetan_when_asked() {
 async fn forms_without_a_csrf_token_are_refused() {
     let app = spawn_app().await;
     let r = app
-        .send_raw(
-            "POST",
-            "/login",
-            None,
-            "application/x-www-form-urlencoded",
-            "username=admin&password=x".into(),
-        )
+        .send_raw("POST", "/login", None, "application/x-www-form-urlencoded", "username=admin&password=x".into())
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
@@ -54,10 +42,7 @@ async fn login_form_sets_a_session_cookie_and_shows_the_account_page() {
         .unwrap()
         .to_owned();
     let token = cookie.trim_start_matches("qy_csrf=").to_owned();
-    let body = format!(
-        "csrf={token}&username=admin&password={}&next=%2Faccount",
-        qy_testkit::ADMIN_PASSWORD
-    );
+    let body = format!("csrf={token}&username=admin&password={}&next=%2Faccount", qy_testkit::ADMIN_PASSWORD);
     let req = Request::post("/login")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(header::COOKIE, &cookie)
@@ -81,18 +66,79 @@ async fn login_form_sets_a_session_cookie_and_shows_the_account_page() {
     let account = app.send(req).await;
     assert_eq!(account.status, StatusCode::OK);
     assert!(account.body.contains("平台运营管理员"));
-    for page in [
-        "/admin/staff",
-        "/admin/departments",
-        "/admin/roles",
-        "/admin/audit",
-        "/regions/632801",
-    ] {
-        let req = Request::get(page)
-            .header(header::COOKIE, session.split(';').next().unwrap())
-            .body(Body::empty())
-            .unwrap();
+    for page in ["/admin/staff", "/admin/departments", "/admin/roles", "/admin/audit", "/regions/632801"] {
+        let req =
+            Request::get(page).header(header::COOKIE, session.split(';').next().unwrap()).body(Body::empty()).unwrap();
         assert_eq!(app.send(req).await.status, StatusCode::OK, "{page}");
     }
     assert_eq!(app.get("/account", None).await.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn home_page_first_load_stays_under_150_kb_compressed() {
+    let app = spawn_app().await;
+    let gz = |path: String| Request::get(path).header(header::ACCEPT_ENCODING, "gzip").body(Body::empty()).unwrap();
+    let home = app.send(gz("/".into())).await;
+    // minijinja escapes "/" in attribute values as &#x2f; (OWASP), which browsers decode.
+    let html = app.get("/", None).await.body.replace("&#x2f;", "/");
+    let mut total = home.len;
+    let assets: Vec<String> = html.split('"').filter(|s| s.starts_with("/assets/")).map(str::to_owned).collect();
+    assert!(assets.len() >= 2, "{assets:?}");
+    for a in assets {
+        let r = app.send(gz(a.clone())).await;
+        assert_eq!(r.status, StatusCode::OK, "{a}");
+        assert!(r.headers.get(header::CACHE_CONTROL).is_some_and(|v| v.to_str().unwrap_or("").contains("immutable")));
+        total += r.len;
+    }
+    println!("home page first load: {} bytes compressed ({:.2} of the 150 KB budget)", total, total as f64 / 153_600.0);
+    assert!(total < 150 * 1024, "{total} bytes");
+}
+
+#[tokio::test]
+async fn operator_creates_a_role_from_the_roles_page() {
+    let app = spawn_app().await;
+    let login = app.get("/login", None).await;
+    let csrf_cookie = login
+        .headers
+        .get(header::SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let csrf = csrf_cookie.trim_start_matches("qy_csrf=").to_owned();
+    let body = format!("csrf={csrf}&username=admin&password={}", qy_testkit::ADMIN_PASSWORD);
+    let req = Request::post("/login")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::COOKIE, &csrf_cookie)
+        .body(Body::from(body))
+        .unwrap();
+    let r = app.send(req).await;
+    let session = r
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("qy_session="))
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    // The session's own CSRF token is on every page it renders.
+    let page =
+        app.send(Request::get("/admin/roles").header(header::COOKIE, &session).body(Body::empty()).unwrap()).await;
+    let token = page.body.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let form =
+        format!("csrf={token}&name=eco.viewer&description=x&permission=identity.staff.read&other=eco.stations.read");
+    let req = Request::post("/admin/roles")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::COOKIE, &session)
+        .body(Body::from(form))
+        .unwrap();
+    assert_eq!(app.send(req).await.status, StatusCode::SEE_OTHER);
+    let roles = app.get("/api/v1/identity/roles", Some(&app.admin_token().await)).await.json();
+    let role = roles.as_array().unwrap().iter().find(|r| r["name"] == "eco.viewer").cloned().unwrap();
+    assert_eq!(role["permissions"], serde_json::json!(["eco.stations.read", "identity.staff.read"]));
 }

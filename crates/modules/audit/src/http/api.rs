@@ -13,9 +13,7 @@ use crate::domain::{Entry, Verdict};
 use crate::service;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(list_entries))
-        .routes(routes!(verify_chain))
+    OpenApiRouter::new().routes(routes!(list_entries)).routes(routes!(verify_chain))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -12,10 +12,7 @@ pub fn require_read(p: &Principal) -> Result<()> {
     if p.can(PERM_READ) {
         Ok(())
     } else {
-        Err(Error::forbidden(
-            "audit.forbidden",
-            "reading the audit log needs the audit.read permission",
-        ))
+        Err(Error::forbidden("audit.forbidden", "reading the audit log needs the audit.read permission"))
     }
 }
 
@@ -51,13 +48,7 @@ pub fn filter_of(
             return Err(Error::bad_request("audit.invalid_date", "from must not be after to").with_arg("field", "from"));
         }
     }
-    Ok(Filter {
-        actor: non_empty(actor),
-        action: non_empty(action),
-        target: non_empty(target),
-        from_ms,
-        to_ms,
-    })
+    Ok(Filter { actor: non_empty(actor), action: non_empty(action), target: non_empty(target), from_ms, to_ms })
 }
 
 /// The seq a cursor stands for.

@@ -70,13 +70,7 @@ async fn log(
         f.to.as_deref(),
     )
     .map_err(err)?;
-    let cursor = q
-        .cursor
-        .as_deref()
-        .filter(|c| !c.is_empty())
-        .map(decode_cursor)
-        .transpose()
-        .map_err(err)?;
+    let cursor = q.cursor.as_deref().filter(|c| !c.is_empty()).map(decode_cursor).transpose().map_err(err)?;
     let before = super::before_seq(cursor).map_err(err)?;
     let rows = service::list(&state.db, &filter, before, PAGE + 1).await.map_err(err)?;
     let page = page_from(rows, PAGE, |e| e.seq.to_string());

@@ -19,14 +19,7 @@ fn bad(v: &Verdict) -> (i64, ProblemKind) {
 async fn appended_rows_chain_and_verify() {
     let (t, _) = db_with(12).await;
     let v = service::verify(&t.db).await.unwrap();
-    assert_eq!(
-        v,
-        Verdict {
-            ok: true,
-            rows_checked: 12,
-            first_bad: None
-        }
-    );
+    assert_eq!(v, Verdict { ok: true, rows_checked: 12, first_bad: None });
 
     let rows = service::list(&t.db, &Filter::default(), None, 100).await.unwrap();
     assert_eq!(rows.len(), 12);
@@ -36,24 +29,14 @@ async fn appended_rows_chain_and_verify() {
     assert_eq!(oldest.prev_hash, qy_audit::domain::GENESIS_HASH);
     assert_eq!(rows[0].prev_hash, rows[1].hash);
     // Text round-trips exactly (quotes, newlines, Chinese), or the hashes would not verify.
-    assert_eq!(
-        rows.iter().find(|r| r.seq == 1).unwrap().reason.as_deref(),
-        Some("低保复核 \"审批\"\n第二行")
-    );
+    assert_eq!(rows.iter().find(|r| r.seq == 1).unwrap().reason.as_deref(), Some("低保复核 \"审批\"\n第二行"));
 }
 
 #[tokio::test]
 async fn an_empty_log_verifies() {
     let t = db().await;
     let v = service::verify(&t.db).await.unwrap();
-    assert_eq!(
-        v,
-        Verdict {
-            ok: true,
-            rows_checked: 0,
-            first_bad: None
-        }
-    );
+    assert_eq!(v, Verdict { ok: true, rows_checked: 0, first_bad: None });
 }
 
 #[tokio::test]
@@ -82,14 +65,7 @@ async fn fifty_concurrent_appends_all_succeed_and_chain() {
         task.await.unwrap().unwrap();
     }
     let v = service::verify(&t.db).await.unwrap();
-    assert_eq!(
-        v,
-        Verdict {
-            ok: true,
-            rows_checked: 50,
-            first_bad: None
-        }
-    );
+    assert_eq!(v, Verdict { ok: true, rows_checked: 50, first_bad: None });
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -108,14 +84,7 @@ async fn appends_from_independent_sinks_chain_too() {
         task.await.unwrap().unwrap();
     }
     let v = service::verify(&t.db).await.unwrap();
-    assert_eq!(
-        v,
-        Verdict {
-            ok: true,
-            rows_checked: 40,
-            first_bad: None
-        }
-    );
+    assert_eq!(v, Verdict { ok: true, rows_checked: 40, first_bad: None });
 }
 
 #[tokio::test]
@@ -124,10 +93,7 @@ async fn an_updated_field_is_named() {
     raw(&t, "UPDATE audit_log SET actor = 'someone-else' WHERE seq = 4").await;
     let v = service::verify(&t.db).await.unwrap();
     assert_eq!(bad(&v), (4, ProblemKind::Altered));
-    assert_eq!(
-        v.first_bad.unwrap().problem,
-        "row seq 4: hash does not match its content (altered)"
-    );
+    assert_eq!(v.first_bad.unwrap().problem, "row seq 4: hash does not match its content (altered)");
     assert_eq!(v.rows_checked, 4);
 }
 
@@ -154,14 +120,8 @@ async fn a_deleted_last_row_is_named() {
     let v = service::verify(&t.db).await.unwrap();
     assert_eq!(bad(&v), (10, ProblemKind::TruncatedEnd));
     let problem = v.first_bad.unwrap().problem;
-    assert!(
-        problem.starts_with("audit_head says last row is seq 10 with hash "),
-        "{problem}"
-    );
-    assert!(
-        problem.ends_with(", log ends at seq 9 (rows deleted at the end)"),
-        "{problem}"
-    );
+    assert!(problem.starts_with("audit_head says last row is seq 10 with hash "), "{problem}");
+    assert!(problem.ends_with(", log ends at seq 9 (rows deleted at the end)"), "{problem}");
 }
 
 #[tokio::test]
@@ -180,11 +140,7 @@ async fn deleting_any_single_row_fails_verification() {
         raw(&t, &format!("DELETE FROM audit_log WHERE seq = {seq}")).await;
         let v = service::verify(&t.db).await.unwrap();
         assert!(!v.ok, "deleting row {seq} went unnoticed");
-        raw(
-            &t,
-            &format!("INSERT INTO audit_log SELECT * FROM audit_copy WHERE seq = {seq}"),
-        )
-        .await;
+        raw(&t, &format!("INSERT INTO audit_log SELECT * FROM audit_copy WHERE seq = {seq}")).await;
         raw(&t, "DROP TABLE audit_copy").await;
         assert!(service::verify(&t.db).await.unwrap().ok, "restoring row {seq}");
     }
@@ -194,10 +150,7 @@ async fn deleting_any_single_row_fails_verification() {
 async fn a_deleted_head_is_named_and_stops_appends() {
     let (t, _) = db_with(3).await;
     raw(&t, "DELETE FROM audit_head").await;
-    assert_eq!(
-        bad(&service::verify(&t.db).await.unwrap()),
-        (3, ProblemKind::HeadMissing)
-    );
+    assert_eq!(bad(&service::verify(&t.db).await.unwrap()), (3, ProblemKind::HeadMissing));
     let e = service::append(&t.db, T0, entry(4)).await.unwrap_err();
     assert_eq!(e.code, "audit.head_missing");
 }
@@ -208,10 +161,7 @@ async fn deleting_the_last_row_stays_visible_after_more_appends() {
     raw(&t, "DELETE FROM audit_log WHERE seq = 5").await;
     let log = qy_audit::AuditLog::new(t.db.clone(), clock);
     let row = log.append_entry(entry(6)).await.unwrap();
-    assert_eq!(
-        row.seq, 6,
-        "the chain continues from audit_head, not from the last row left"
-    );
+    assert_eq!(row.seq, 6, "the chain continues from audit_head, not from the last row left");
     assert_eq!(bad(&service::verify(&t.db).await.unwrap()), (6, ProblemKind::Gap));
 }
 
@@ -221,21 +171,14 @@ async fn exchanged_seq_numbers_are_named() {
     raw(&t, "UPDATE audit_log SET seq = -1 WHERE seq = 4").await;
     raw(&t, "UPDATE audit_log SET seq = 4 WHERE seq = 5").await;
     raw(&t, "UPDATE audit_log SET seq = 5 WHERE seq = -1").await;
-    assert_eq!(
-        bad(&service::verify(&t.db).await.unwrap()),
-        (4, ProblemKind::BrokenLink)
-    );
+    assert_eq!(bad(&service::verify(&t.db).await.unwrap()), (4, ProblemKind::BrokenLink));
 }
 
 #[tokio::test]
 async fn swapped_contents_are_named() {
     let (t, _) = db_with(10).await;
     raw(&t, "UPDATE audit_log SET target = 'x' WHERE seq = 3").await;
-    raw(
-        &t,
-        "UPDATE audit_log SET target = (SELECT target FROM audit_log WHERE seq = 4) WHERE seq = 3",
-    )
-    .await;
+    raw(&t, "UPDATE audit_log SET target = (SELECT target FROM audit_log WHERE seq = 4) WHERE seq = 3").await;
     raw(&t, "UPDATE audit_log SET target = '/api/v1/things/3' WHERE seq = 4").await;
     assert_eq!(bad(&service::verify(&t.db).await.unwrap()), (3, ProblemKind::Altered));
 }
@@ -258,62 +201,32 @@ async fn list_filters_and_pages() {
     let (t, _) = db_with(30).await;
     let all = Filter::default();
     let page1 = service::list(&t.db, &all, None, 10).await.unwrap();
-    let page2 = service::list(&t.db, &all, page1.last().map(|r| r.seq), 10)
-        .await
-        .unwrap();
-    assert_eq!(
-        page1.iter().map(|r| r.seq).collect::<Vec<_>>(),
-        (21..=30).rev().collect::<Vec<_>>()
-    );
-    assert_eq!(
-        page2.iter().map(|r| r.seq).collect::<Vec<_>>(),
-        (11..=20).rev().collect::<Vec<_>>()
-    );
+    let page2 = service::list(&t.db, &all, page1.last().map(|r| r.seq), 10).await.unwrap();
+    assert_eq!(page1.iter().map(|r| r.seq).collect::<Vec<_>>(), (21..=30).rev().collect::<Vec<_>>());
+    assert_eq!(page2.iter().map(|r| r.seq).collect::<Vec<_>>(), (11..=20).rev().collect::<Vec<_>>());
 
-    let f = Filter {
-        actor: Some("acct-1".into()),
-        ..Filter::default()
-    };
+    let f = Filter { actor: Some("acct-1".into()), ..Filter::default() };
     let rows = service::list(&t.db, &f, None, 100).await.unwrap();
     assert_eq!(rows.len(), 10);
     assert!(rows.iter().all(|r| r.actor == "acct-1"));
 
-    let f = Filter {
-        action: Some("identity.".into()),
-        ..Filter::default()
-    };
+    let f = Filter { action: Some("identity.".into()), ..Filter::default() };
     let rows = service::list(&t.db, &f, None, 100).await.unwrap();
     assert_eq!(rows.len(), 15);
     assert!(rows.iter().all(|r| r.action.starts_with("identity.")));
 
     // `_` and `%` are literal, not wildcards.
-    let f = Filter {
-        action: Some("identity.personal_".into()),
-        ..Filter::default()
-    };
+    let f = Filter { action: Some("identity.personal_".into()), ..Filter::default() };
     assert_eq!(service::list(&t.db, &f, None, 100).await.unwrap().len(), 15);
-    let f = Filter {
-        action: Some("identity%".into()),
-        ..Filter::default()
-    };
+    let f = Filter { action: Some("identity%".into()), ..Filter::default() };
     assert!(service::list(&t.db, &f, None, 100).await.unwrap().is_empty());
 
-    let f = Filter {
-        target: Some("things/2".into()),
-        ..Filter::default()
-    };
+    let f = Filter { target: Some("things/2".into()), ..Filter::default() };
     let rows = service::list(&t.db, &f, None, 100).await.unwrap();
-    assert_eq!(
-        rows.iter().map(|r| r.seq).collect::<Vec<_>>(),
-        vec![29, 28, 27, 26, 25, 24, 23, 22, 21, 20, 2]
-    );
+    assert_eq!(rows.iter().map(|r| r.seq).collect::<Vec<_>>(), vec![29, 28, 27, 26, 25, 24, 23, 22, 21, 20, 2]);
 
     // Entries are one minute apart from T0: minutes 5..10 are seq 6..10.
-    let f = Filter {
-        from_ms: Some(T0 + 5 * 60_000),
-        to_ms: Some(T0 + 10 * 60_000),
-        ..Filter::default()
-    };
+    let f = Filter { from_ms: Some(T0 + 5 * 60_000), to_ms: Some(T0 + 10 * 60_000), ..Filter::default() };
     let rows = service::list(&t.db, &f, None, 100).await.unwrap();
     assert_eq!(rows.iter().map(|r| r.seq).collect::<Vec<_>>(), vec![10, 9, 8, 7, 6]);
 }

@@ -43,11 +43,7 @@ impl Authenticator for Users {
         let token = match credential {
             Credential::Bearer(t) | Credential::SessionCookie(t) => t,
         };
-        Ok(principal(token).map(|principal| Authenticated {
-            principal,
-            csrf_token: Some("csrf".into()),
-            locale: None,
-        }))
+        Ok(principal(token).map(|principal| Authenticated { principal, csrf_token: Some("csrf".into()), locale: None }))
     }
 }
 
@@ -108,14 +104,8 @@ async fn get(app: &Router, uri: &str, token: Option<&str>, cookie: Option<&str>,
     }
     let resp = app.clone().oneshot(req.body(Body::empty()).unwrap()).await.unwrap();
     let status = resp.status();
-    let location = resp
-        .headers()
-        .get(header::LOCATION)
-        .map(|v| v.to_str().unwrap().to_owned())
-        .unwrap_or_default();
-    let body = qy_web::axum::body::to_bytes(resp.into_body(), usize::MAX)
-        .await
-        .unwrap();
+    let location = resp.headers().get(header::LOCATION).map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+    let body = qy_web::axum::body::to_bytes(resp.into_body(), usize::MAX).await.unwrap();
     let body = String::from_utf8(body.to_vec()).unwrap();
     (status, if location.is_empty() { body } else { location })
 }
@@ -135,10 +125,7 @@ async fn the_api_needs_audit_read() {
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(body["code"], "audit.forbidden");
     let (status, body) = api(&app, "/api/v1/audit/verify", Some("staff")).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::FORBIDDEN, Some("audit.forbidden"))
-    );
+    assert_eq!((status, body["code"].as_str()), (StatusCode::FORBIDDEN, Some("audit.forbidden")));
     for who in ["reader", "operator"] {
         let (status, body) = api(&app, "/api/v1/audit/entries", Some(who)).await;
         assert_eq!(status, StatusCode::OK, "{who}");
@@ -153,80 +140,37 @@ async fn the_api_pages_filters_and_verifies() {
     let (status, body) = api(&app, "/api/v1/audit/entries?limit=3", Some("reader")).await;
     assert_eq!(status, StatusCode::OK);
     let seqs = |b: &serde_json::Value| {
-        b["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|i| i["seq"].as_i64().unwrap())
-            .collect::<Vec<_>>()
+        b["items"].as_array().unwrap().iter().map(|i| i["seq"].as_i64().unwrap()).collect::<Vec<_>>()
     };
     assert_eq!(seqs(&body), vec![7, 6, 5]);
     let item = &body["items"][0];
-    for field in [
-        "seq",
-        "at_ms",
-        "actor",
-        "action",
-        "target",
-        "outcome",
-        "reason",
-        "request_id",
-        "prev_hash",
-        "hash",
-    ] {
+    for field in ["seq", "at_ms", "actor", "action", "target", "outcome", "reason", "request_id", "prev_hash", "hash"] {
         assert!(item.get(field).is_some(), "{field} missing in {item}");
     }
     let cursor = body["next_cursor"].as_str().unwrap().to_owned();
-    let (_, body) = api(
-        &app,
-        &format!("/api/v1/audit/entries?limit=3&cursor={cursor}"),
-        Some("reader"),
-    )
-    .await;
+    let (_, body) = api(&app, &format!("/api/v1/audit/entries?limit=3&cursor={cursor}"), Some("reader")).await;
     assert_eq!(seqs(&body), vec![4, 3, 2]);
 
-    let (_, body) = api(
-        &app,
-        "/api/v1/audit/entries?action=identity.&actor=acct-1",
-        Some("reader"),
-    )
-    .await;
+    let (_, body) = api(&app, "/api/v1/audit/entries?action=identity.&actor=acct-1", Some("reader")).await;
     assert_eq!(seqs(&body), vec![7, 1]);
     // T0 is 2026-03-01 in Xining; nothing happened on the 2nd.
-    let (_, body) = api(
-        &app,
-        "/api/v1/audit/entries?from=2026-03-01&to=2026-03-01",
-        Some("reader"),
-    )
-    .await;
+    let (_, body) = api(&app, "/api/v1/audit/entries?from=2026-03-01&to=2026-03-01", Some("reader")).await;
     assert_eq!(seqs(&body).len(), 7);
     let (_, body) = api(&app, "/api/v1/audit/entries?from=2026-03-02", Some("reader")).await;
     assert!(seqs(&body).is_empty());
     let (_, body) = api(&app, "/api/v1/audit/entries?to=2026-02-28", Some("reader")).await;
     assert!(seqs(&body).is_empty());
 
-    for bad in [
-        "from=2026-3-1",
-        "to=yesterday",
-        "from=2026-02-30",
-        "from=2026-03-02&to=2026-03-01",
-    ] {
+    for bad in ["from=2026-3-1", "to=yesterday", "from=2026-02-30", "from=2026-03-02&to=2026-03-01"] {
         let (status, body) = api(&app, &format!("/api/v1/audit/entries?{bad}"), Some("reader")).await;
-        assert_eq!(
-            (status, body["code"].as_str()),
-            (StatusCode::BAD_REQUEST, Some("audit.invalid_date")),
-            "{bad}"
-        );
+        assert_eq!((status, body["code"].as_str()), (StatusCode::BAD_REQUEST, Some("audit.invalid_date")), "{bad}");
     }
     let (status, _) = api(&app, "/api/v1/audit/entries?cursor=!!", Some("reader")).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 
     let (status, body) = api(&app, "/api/v1/audit/verify", Some("reader")).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(
-        body,
-        serde_json::json!({ "ok": true, "rows_checked": 7, "first_bad": null })
-    );
+    assert_eq!(body, serde_json::json!({ "ok": true, "rows_checked": 7, "first_bad": null }));
     raw(&t, "DELETE FROM audit_log WHERE seq = 3").await;
     let (_, body) = api(&app, "/api/v1/audit/verify", Some("reader")).await;
     assert_eq!(body["ok"], false);
@@ -266,18 +210,9 @@ async fn the_page_lists_filters_and_verifies_in_every_language() {
         let (_, body) = get(&app, "/admin/audit?verify=1", None, Some("operator"), lang).await;
         assert!(body.contains(r#"class="flash""#) && body.contains(ok), "{lang}: {body}");
     }
-    let (_, body) = get(
-        &app,
-        "/admin/audit?actor=acct-2&action=http.&from=2026-03-01",
-        None,
-        Some("reader"),
-        "en",
-    )
-    .await;
-    assert!(
-        body.contains("things&#x2f;2<") && !body.contains("things&#x2f;1<"),
-        "{body}"
-    );
+    let (_, body) =
+        get(&app, "/admin/audit?actor=acct-2&action=http.&from=2026-03-01", None, Some("reader"), "en").await;
+    assert!(body.contains("things&#x2f;2<") && !body.contains("things&#x2f;1<"), "{body}");
     let (status, body) = get(&app, "/admin/audit?from=2026-99-01", None, Some("reader"), "en").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(body.contains("year-month-day"), "{body}");
@@ -286,10 +221,7 @@ async fn the_page_lists_filters_and_verifies_in_every_language() {
     let (_, body) = get(&app, "/admin/audit?verify=1", None, Some("reader"), "en").await;
     assert!(body.contains(r#"class="flash bad""#), "{body}");
     assert!(body.contains("Record 5 does not match its hash"), "{body}");
-    assert!(
-        body.contains("row seq 5: hash does not match its content (altered)"),
-        "{body}"
-    );
+    assert!(body.contains("row seq 5: hash does not match its content (altered)"), "{body}");
 }
 
 #[test]
@@ -309,9 +241,6 @@ fn the_api_is_documented() {
         assert!(params.contains(&p), "parameter {p} undocumented: {params:?}");
     }
     for schema in ["Entry", "Verdict", "BadRow", "ProblemKind"] {
-        assert!(
-            doc["components"]["schemas"][schema].is_object(),
-            "schema {schema} missing"
-        );
+        assert!(doc["components"]["schemas"][schema].is_object(), "schema {schema} missing");
     }
 }

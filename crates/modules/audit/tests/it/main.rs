@@ -19,9 +19,7 @@ pub const T0: i64 = 1_772_330_400_000;
 pub async fn db() -> TestDb {
     println!("audit tests on {}", TestDb::backend_name());
     let t = TestDb::new().await.expect("test database");
-    qy_storage::migrate(&t.db, &[qy_audit::MIGRATIONS], 0)
-        .await
-        .expect("migrate");
+    qy_storage::migrate(&t.db, &[qy_audit::MIGRATIONS], 0).await.expect("migrate");
     t
 }
 
@@ -29,11 +27,7 @@ pub fn entry(i: usize) -> AuditEntry {
     let i = i64::try_from(i).unwrap();
     AuditEntry {
         actor: format!("acct-{}", i % 3),
-        action: if i % 2 == 0 {
-            "http.post".into()
-        } else {
-            "identity.personal_data.read".into()
-        },
+        action: if i % 2 == 0 { "http.post".into() } else { "identity.personal_data.read".into() },
         target: format!("/api/v1/things/{i}"),
         outcome: if i % 5 == 0 { "403".into() } else { "200".into() },
         reason: (i % 2 == 1).then(|| "低保复核 \"审批\"\n第二行".to_owned()),

@@ -16,11 +16,7 @@ fn both_dialects_have_the_same_migration_files_as_the_list() {
     let sqlite = names(&root.join("sqlite"));
     let postgres = names(&root.join("postgres"));
     assert_eq!(sqlite, postgres);
-    let listed: BTreeSet<String> = qy_audit::MIGRATIONS
-        .migrations
-        .iter()
-        .map(|m| m.name.to_owned())
-        .collect();
+    let listed: BTreeSet<String> = qy_audit::MIGRATIONS.migrations.iter().map(|m| m.name.to_owned()).collect();
     assert_eq!(sqlite, listed);
     assert!(qy_storage::parity_problems(&qy_audit::MIGRATIONS).is_empty());
     assert_eq!(qy_audit::MIGRATIONS.module, "audit");

@@ -144,9 +144,7 @@ async fn create_account(
     ApiJson(new): ApiJson<NewAccount>,
 ) -> ApiResult<(StatusCode, Json<Account>)> {
     require_any(&p)?;
-    let a = service(&state, &ctx)
-        .create_account(Some(&p), state.regions.as_ref(), new)
-        .await?;
+    let a = service(&state, &ctx).create_account(Some(&p), state.regions.as_ref(), new).await?;
     Ok((StatusCode::CREATED, Json(a)))
 }
 
@@ -155,10 +153,7 @@ fn require_any(p: &Principal) -> Result<(), Error> {
     use qy_kernel::PrincipalKind::*;
     match p.kind {
         Staff | Operator => Ok(()),
-        _ => Err(Error::forbidden(
-            "identity.forbidden",
-            "only staff and operators manage accounts",
-        )),
+        _ => Err(Error::forbidden("identity.forbidden", "only staff and operators manage accounts")),
     }
 }
 
@@ -256,9 +251,8 @@ async fn create_department(
     ApiUser(p): ApiUser,
     ApiJson(d): ApiJson<NewDepartment>,
 ) -> ApiResult<(StatusCode, Json<Department>)> {
-    let dep = service(&state, &ctx)
-        .create_department(Some(&p), state.regions.as_ref(), &d.name, &d.region_code)
-        .await?;
+    let dep =
+        service(&state, &ctx).create_department(Some(&p), state.regions.as_ref(), &d.name, &d.region_code).await?;
     Ok((StatusCode::CREATED, Json(dep)))
 }
 
@@ -290,9 +284,7 @@ async fn create_role(
     ApiUser(p): ApiUser,
     ApiJson(r): ApiJson<NewRole>,
 ) -> ApiResult<(StatusCode, Json<Role>)> {
-    let role = service(&state, &ctx)
-        .create_role(Some(&p), &r.name, &r.description, r.permissions)
-        .await?;
+    let role = service(&state, &ctx).create_role(Some(&p), &r.name, &r.description, r.permissions).await?;
     Ok((StatusCode::CREATED, Json(role)))
 }
 
@@ -332,9 +324,7 @@ async fn create_token(
     ApiUser(p): ApiUser,
     ApiJson(t): ApiJson<NewToken>,
 ) -> ApiResult<(StatusCode, Json<TokenCreated>)> {
-    let (token, meta) = service(&state, &ctx)
-        .create_token(&p, &t.name, t.scopes, t.expires_in_days)
-        .await?;
+    let (token, meta) = service(&state, &ctx).create_token(&p, &t.name, t.scopes, t.expires_in_days).await?;
     Ok((StatusCode::CREATED, Json(TokenCreated { token, meta })))
 }
 

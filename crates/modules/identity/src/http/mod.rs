@@ -9,12 +9,8 @@ use qy_web::AppState;
 pub(crate) fn check_login_rate(state: &AppState, ip: &str, username: &str) -> Result<()> {
     let now = state.now_ms();
     let by_ip = state.limiter.hit(&format!("identity.login.ip:{ip}"), 30, 60_000, now);
-    let by_user = state.limiter.hit(
-        &format!("identity.login.user:{}", username.trim().to_lowercase()),
-        10,
-        60_000,
-        now,
-    );
+    let by_user =
+        state.limiter.hit(&format!("identity.login.user:{}", username.trim().to_lowercase()), 10, 60_000, now);
     if by_ip && by_user {
         Ok(())
     } else {

@@ -2,7 +2,7 @@
 //! and roles. Thin: each calls one service function and renders one template.
 
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Router};
@@ -29,7 +29,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/accounts/{id}", get(account_detail))
         .route("/admin/accounts/{id}/disabled", post(set_disabled))
         .route("/admin/departments", get(departments_page).post(create_department))
-        .route("/admin/roles", get(roles_page))
+        .route("/admin/roles", get(roles_page).post(create_role))
 }
 
 /// Only local paths are followed after login (no open redirect).
@@ -87,9 +87,7 @@ async fn login(
         }
         Err(e) => {
             let status = qy_web::problem::status_of(e.kind);
-            let message = state
-                .i18n
-                .t(base.lang, &format!("error-{}", e.code.replace('.', "-")), &[]);
+            let message = state.i18n.t(base.lang, &format!("error-{}", e.code.replace('.', "-")), &[]);
             render_with_status(
                 &state,
                 &base,
@@ -135,10 +133,7 @@ async fn account_page(
 ) -> Result<Response, PageError> {
     let svc = service(&state, &ctx);
     let err = |e| PageError::new(&state, &base, e);
-    let account = svc
-        .get_account(&user.principal, &user.principal.account_id)
-        .await
-        .map_err(err)?;
+    let account = svc.get_account(&user.principal, &user.principal.account_id).await.map_err(err)?;
     let tokens = svc.list_tokens(&user.principal).await.map_err(err)?;
     let permissions: Vec<String> = user.principal.permissions.iter().cloned().collect();
     Ok(render(
@@ -185,41 +180,23 @@ async fn create_token(
 ) -> Result<Response, PageError> {
     let svc = service(&state, &ctx);
     let err = |e| PageError::new(&state, &base, e);
-    let scopes: Vec<String> = f
-        .scopes
-        .split([',', ' ', '\n'])
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .collect();
+    let scopes: Vec<String> =
+        f.scopes.split([',', ' ', '\n']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect();
     let days = match f.expires_in_days.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
-        Some(d) => Some(d.parse::<u32>().map_err(|_| {
-            err(Error::bad_request(
-                "identity.invalid_expiry",
-                "expiry must be a number of days",
-            ))
-        })?),
+        Some(d) => Some(
+            d.parse::<u32>()
+                .map_err(|_| err(Error::bad_request("identity.invalid_expiry", "expiry must be a number of days")))?,
+        ),
         None => None,
     };
-    let (secret, _) = svc
-        .create_token(&user.principal, &f.name, scopes, days)
-        .await
-        .map_err(err)?;
-    let account = svc
-        .get_account(&user.principal, &user.principal.account_id)
-        .await
-        .map_err(err)?;
+    let (secret, _) = svc.create_token(&user.principal, &f.name, scopes, days).await.map_err(err)?;
+    let account = svc.get_account(&user.principal, &user.principal.account_id).await.map_err(err)?;
     let tokens = svc.list_tokens(&user.principal).await.map_err(err)?;
     let permissions: Vec<String> = user.principal.permissions.iter().cloned().collect();
     // The token text is shown on this response only; it is never stored or shown again.
-    let mut resp = render(
-        &state,
-        &base,
-        "identity/account.html",
-        context! { account, tokens, permissions, new_token => secret },
-    );
-    resp.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    let mut resp =
+        render(&state, &base, "identity/account.html", context! { account, tokens, permissions, new_token => secret });
+    resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(resp)
 }
 
@@ -231,10 +208,7 @@ async fn revoke_token(
     Path(id): Path<String>,
     CsrfForm(_f): CsrfForm<serde_json::Value>,
 ) -> Result<Response, PageError> {
-    service(&state, &ctx)
-        .revoke_token(&user.principal, &id)
-        .await
-        .map_err(|e| PageError::new(&state, &base, e))?;
+    service(&state, &ctx).revoke_token(&user.principal, &id).await.map_err(|e| PageError::new(&state, &base, e))?;
     Ok(Redirect::to("/account?done=revoked").into_response())
 }
 
@@ -258,16 +232,8 @@ async fn staff_page(
         return Err(err(Error::forbidden("identity.forbidden", "you may not see staff")));
     }
     let svc = service(&state, &ctx);
-    let after = q
-        .cursor
-        .as_deref()
-        .map(qy_web::paging::decode_cursor)
-        .transpose()
-        .map_err(err)?;
-    let rows = svc
-        .list_accounts(p, None, q.q.as_deref(), after.as_deref(), 50)
-        .await
-        .map_err(err)?;
+    let after = q.cursor.as_deref().map(qy_web::paging::decode_cursor).transpose().map_err(err)?;
+    let rows = svc.list_accounts(p, None, q.q.as_deref(), after.as_deref(), 50).await.map_err(err)?;
     let page = qy_web::paging::page_from(rows, 50, |a| a.username.clone());
     let departments = svc.list_departments(p).await.map_err(err)?;
     let roles = svc.list_roles().await.map_err(err)?;
@@ -324,18 +290,11 @@ async fn account_detail(
     PageUser(user): PageUser,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let account = service(&state, &ctx)
-        .get_account(&user.principal, &id)
-        .await
-        .map_err(|e| PageError::new(&state, &base, e))?;
+    let account =
+        service(&state, &ctx).get_account(&user.principal, &id).await.map_err(|e| PageError::new(&state, &base, e))?;
     let can_manage = user.principal.can_in_region(perm::STAFF_MANAGE, &account.region_code)
         && account.id != user.principal.account_id;
-    Ok(render(
-        &state,
-        &base,
-        "identity/account_detail.html",
-        context! { account, can_manage },
-    ))
+    Ok(render(&state, &base, "identity/account_detail.html", context! { account, can_manage }))
 }
 
 #[derive(Debug, Deserialize)]
@@ -365,10 +324,8 @@ async fn departments_page(
     PageUser(user): PageUser,
     Query(flash): Query<Flash>,
 ) -> Result<Response, PageError> {
-    let departments = service(&state, &ctx)
-        .list_departments(&user.principal)
-        .await
-        .map_err(|e| PageError::new(&state, &base, e))?;
+    let departments =
+        service(&state, &ctx).list_departments(&user.principal).await.map_err(|e| PageError::new(&state, &base, e))?;
     let can_manage = user.principal.can(perm::DEPARTMENTS_MANAGE);
     Ok(render(
         &state,
@@ -392,12 +349,7 @@ async fn create_department(
     CsrfForm(f): CsrfForm<DepartmentForm>,
 ) -> Result<Response, PageError> {
     service(&state, &ctx)
-        .create_department(
-            Some(&user.principal),
-            state.regions.as_ref(),
-            &f.name,
-            f.region_code.trim(),
-        )
+        .create_department(Some(&user.principal), state.regions.as_ref(), &f.name, f.region_code.trim())
         .await
         .map_err(|e| PageError::new(&state, &base, e))?;
     Ok(Redirect::to("/admin/departments?done=created").into_response())
@@ -408,23 +360,33 @@ async fn roles_page(
     Extension(ctx): Extension<Ctx>,
     base: Base,
     PageUser(user): PageUser,
+    Query(flash): Query<Flash>,
 ) -> Result<Response, PageError> {
     if !user.principal.can(perm::ROLES_MANAGE) {
-        return Err(PageError::new(
-            &state,
-            &base,
-            Error::forbidden("identity.forbidden", "operators only"),
-        ));
+        return Err(PageError::new(&state, &base, Error::forbidden("identity.forbidden", "operators only")));
     }
-    let roles = service(&state, &ctx)
-        .list_roles()
+    let roles = service(&state, &ctx).list_roles().await.map_err(|e| PageError::new(&state, &base, e))?;
+    Ok(render(&state, &base, "identity/roles.html", context! { roles, known => perm::ALL, done => flash.done }))
+}
+
+/// The role form: name, description, and any number of `permission` checkboxes plus a free
+/// text field for permissions of other modules.
+async fn create_role(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    base: Base,
+    PageUser(user): PageUser,
+    CsrfForm(fields): CsrfForm<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let value = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
+    let mut permissions: Vec<String> =
+        fields.iter().filter(|(n, _)| n == "permission").map(|(_, v)| v.trim().to_owned()).collect();
+    permissions.extend(value("other").split_whitespace().map(str::to_owned));
+    permissions.sort();
+    permissions.dedup();
+    service(&state, &ctx)
+        .create_role(Some(&user.principal), value("name").trim(), &value("description"), permissions)
         .await
         .map_err(|e| PageError::new(&state, &base, e))?;
-    Ok(render_with_status(
-        &state,
-        &base,
-        StatusCode::OK,
-        "identity/roles.html",
-        context! { roles },
-    ))
+    Ok(Redirect::to("/admin/roles?done=created").into_response())
 }

@@ -14,9 +14,7 @@ use crate::domain::Region;
 use crate::store;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(get_region))
-        .routes(routes!(search_regions))
+    OpenApiRouter::new().routes(routes!(get_region)).routes(routes!(search_regions))
 }
 
 /// One region with its parent chain and children.
@@ -55,7 +53,7 @@ async fn search_regions(
     if let Some(level) = q.level.as_deref() {
         if crate::domain::depth_of(level).is_none() {
             return Err(
-                qy_kernel::Error::bad_request("regions.invalid_level", format!("unknown level {level:?}")).into(),
+                qy_kernel::Error::bad_request("regions.invalid_level", format!("unknown level {level:?}")).into()
             );
         }
     }

@@ -44,9 +44,5 @@ pub async fn detail(db: &Db, code: &str) -> Result<RegionDetail> {
     }
     ancestors.reverse();
     let children = store::children(db, code).await?;
-    Ok(RegionDetail {
-        region,
-        ancestors,
-        children,
-    })
+    Ok(RegionDetail { region, ancestors, children })
 }

@@ -13,9 +13,7 @@ use serde::Deserialize;
 use crate::store;
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/regions", get(index))
-        .route("/regions/{code}", get(region))
+    Router::new().route("/regions", get(index)).route("/regions/{code}", get(region))
 }
 
 #[derive(Debug, Deserialize)]
@@ -31,41 +29,22 @@ async fn index(State(state): State<AppState>, base: Base, Query(q): Query<IndexQ
     let (results, next) = if term.is_empty() {
         (Vec::new(), None)
     } else {
-        let after = q
-            .cursor
-            .as_deref()
-            .map(qy_web::paging::decode_cursor)
-            .transpose()
-            .map_err(err)?;
-        let page = page_from(
-            store::search(&state.db, &term, None, after.as_deref(), 50)
-                .await
-                .map_err(err)?,
-            50,
-            |r| r.code.clone(),
-        );
-        let next = page
-            .next_cursor
-            .map(|c| format!("/regions?q={}&cursor={c}", urlencode(&term)));
+        let after = q.cursor.as_deref().map(qy_web::paging::decode_cursor).transpose().map_err(err)?;
+        let page =
+            page_from(store::search(&state.db, &term, None, after.as_deref(), 50).await.map_err(err)?, 50, |r| {
+                r.code.clone()
+            });
+        let next = page.next_cursor.map(|c| format!("/regions?q={}&cursor={c}", urlencode(&term)));
         (page.items, next)
     };
-    Ok(render(
-        &state,
-        &base,
-        "regions/index.html",
-        context! { province, q => term, results, next },
-    ))
+    Ok(render(&state, &base, "regions/index.html", context! { province, q => term, results, next }))
 }
 
 async fn region(State(state): State<AppState>, base: Base, Path(code): Path<String>) -> Result<Response, PageError> {
-    let detail = super::detail(&state.db, &code)
-        .await
-        .map_err(|e| PageError::new(&state, &base, e))?;
+    let detail = super::detail(&state.db, &code).await.map_err(|e| PageError::new(&state, &base, e))?;
     Ok(render(&state, &base, "regions/region.html", context! { r => detail }))
 }
 
 fn urlencode(s: &str) -> String {
-    serde_urlencoded::to_string([("", s)])
-        .map(|p| p.trim_start_matches('=').to_owned())
-        .unwrap_or_default()
+    serde_urlencoded::to_string([("", s)]).map(|p| p.trim_start_matches('=').to_owned()).unwrap_or_default()
 }
