@@ -35,3 +35,26 @@ test("home in zh-CN, switch to Tibetan, staff login reaches the account page", a
     await browser.close();
   }
 });
+
+test("region search updates as one types (htmx) and works without JavaScript", async () => {
+  const browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  try {
+    const page = await browser.newPage({ locale: "zh-CN" });
+    await page.goto(base + "/regions");
+    await page.fill("#q", "格尔木");
+    await page.waitForSelector("#results a[href='/regions/632801']");
+    assert.equal(new URL(page.url()).pathname, "/regions");
+
+    const noJs = await browser.newPage({ javaScriptEnabled: false, locale: "zh-CN" });
+    await noJs.goto(base + "/regions");
+    await noJs.fill("#q", "格尔木");
+    await noJs.press("#q", "Enter");
+    await noJs.waitForSelector("#results a[href='/regions/632801']");
+  } finally {
+    await browser.close();
+  }
+});
