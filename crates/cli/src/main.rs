@@ -180,7 +180,7 @@ async fn serve(mut config: Config, demo: bool) -> anyhow::Result<ExitCode> {
             Arc::new(SystemClock),
             qy_identity::crypto::Sealer::new(secret),
         );
-        qy_server::demo::seed(&identity, app.state.regions.as_ref()).await.map_err(kerr)?;
+        qy_server::demo::seed(&identity, app.state.regions.as_ref(), app.state.audit.as_ref()).await.map_err(kerr)?;
     }
     let listener = tokio::net::TcpListener::bind(&config.http_addr)
         .await
@@ -225,6 +225,15 @@ async fn user(cmd: UserCommand, config: Config) -> anyhow::Result<ExitCode> {
                 roles,
             };
             let a = identity.create_account(None, app.state.regions.as_ref(), new).await.map_err(kerr)?;
+            let target = format!("identity_account/{}", a.id);
+            qy_server::system_audit::record(
+                app.state.audit.as_ref(),
+                "identity.account.create",
+                target,
+                "qingyun user create",
+            )
+            .await
+            .map_err(kerr)?;
             println!("created {} ({}) id {}", a.username, a.kind, a.id);
         }
         UserCommand::List => {
@@ -266,6 +275,15 @@ async fn user(cmd: UserCommand, config: Config) -> anyhow::Result<ExitCode> {
                 bail!("no account named {username}");
             };
             qy_identity::store::set_disabled(&identity.db, &row.account.id, true).await.map_err(kerr)?;
+            let target = format!("identity_account/{}", row.account.id);
+            qy_server::system_audit::record(
+                app.state.audit.as_ref(),
+                "identity.account.disable",
+                target,
+                "qingyun user disable",
+            )
+            .await
+            .map_err(kerr)?;
             println!("disabled {username}");
         }
     }

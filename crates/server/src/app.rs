@@ -65,9 +65,21 @@ pub async fn build_with_clock(config: &Config, clock: Arc<dyn Clock>) -> Result<
 
     let identity = qy_identity::Identity::new(db.clone(), clock.clone(), qy_identity::crypto::Sealer::new(secret));
     let regions = Arc::new(qy_regions::StoreDirectory::new(db.clone()));
-    let generated_admin_password =
+    let bootstrap =
         identity.bootstrap(regions.as_ref(), config.bootstrap_admin_password.as_deref()).await.map_err(err)?;
 
+    let audit = qy_audit::sink(db.clone(), clock.clone());
+    if let Some(id) = &bootstrap.created_admin {
+        let target = format!("identity_account/{id}");
+        crate::system_audit::record(
+            audit.as_ref(),
+            "identity.bootstrap",
+            target,
+            "first operator created at first start",
+        )
+        .await
+        .map_err(err)?;
+    }
     let mods = modules::all(secret);
     let mut ftl: Vec<i18n::FtlSource> = qy_web::LOCALES.to_vec();
     ftl.extend_from_slice(shell::LOCALES);
@@ -85,7 +97,7 @@ pub async fn build_with_clock(config: &Config, clock: Arc<dyn Clock>) -> Result<
         db,
         clock: clock.clone(),
         bus,
-        audit: qy_audit::sink(Db::clone(&identity.db), clock),
+        audit,
         auth: qy_identity::IdentityAuthenticator::new(identity),
         regions,
         i18n,
@@ -121,5 +133,5 @@ pub async fn build_with_clock(config: &Config, clock: Arc<dyn Clock>) -> Result<
         .layer(PropagateRequestIdLayer::new(HeaderName::from_static("x-request-id")))
         .layer(SetRequestIdLayer::new(HeaderName::from_static("x-request-id"), MakeRequestUuid))
         .with_state(state.clone());
-    Ok(App { router, state, generated_admin_password, openapi })
+    Ok(App { router, state, generated_admin_password: bootstrap.generated_password, openapi })
 }

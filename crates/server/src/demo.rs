@@ -3,6 +3,9 @@
 //! computed) but fictitious.
 
 use qy_identity::domain::NewAccount;
+use qy_kernel::audit::AuditSink;
+
+use crate::system_audit::record as audit_system_change;
 use qy_kernel::region::RegionDirectory;
 use qy_kernel::Result;
 
@@ -58,7 +61,11 @@ fn account(username: &str, name: &str, kind: &str) -> NewAccount {
 }
 
 /// Seeds the demo. Idempotent: does nothing when the first demo account exists.
-pub async fn seed(identity: &qy_identity::Identity, regions: &dyn RegionDirectory) -> Result<bool> {
+pub async fn seed(
+    identity: &qy_identity::Identity,
+    regions: &dyn RegionDirectory,
+    audit: &dyn AuditSink,
+) -> Result<bool> {
     if qy_identity::store::account_by_username(&identity.db, DEMO_STAFF[0].0).await?.is_some() {
         return Ok(false);
     }
@@ -68,6 +75,13 @@ pub async fn seed(identity: &qy_identity::Identity, regions: &dyn RegionDirector
             Some((_, _, id)) => id.clone(),
             None => {
                 let d = identity.create_department(None, regions, dep_name, region).await?;
+                audit_system_change(
+                    audit,
+                    "identity.department.create",
+                    format!("identity_department/{}", d.id),
+                    "demo data",
+                )
+                .await?;
                 departments.push(((*dep_name).into(), (*region).into(), d.id.clone()));
                 d.id
             }
@@ -75,19 +89,25 @@ pub async fn seed(identity: &qy_identity::Identity, regions: &dyn RegionDirector
         let mut a = account(username, name, "staff");
         a.department_id = Some(dep_id);
         a.roles = vec![(*role).into()];
-        identity.create_account(None, regions, a).await?;
+        let created = identity.create_account(None, regions, a).await?;
+        audit_system_change(audit, "identity.account.create", format!("identity_account/{}", created.id), "demo data")
+            .await?;
     }
     for (username, name, region, birth, seq) in DEMO_CITIZENS {
         let mut a = account(username, name, "citizen");
         a.region_code = Some((*region).into());
         a.resident_id = resident_id(region, birth, seq);
-        identity.create_account(None, regions, a).await?;
+        let created = identity.create_account(None, regions, a).await?;
+        audit_system_change(audit, "identity.account.create", format!("identity_account/{}", created.id), "demo data")
+            .await?;
     }
     for (username, name, region, body) in DEMO_ENTERPRISES {
         let mut a = account(username, name, "enterprise");
         a.region_code = Some((*region).into());
         a.uscc = uscc(region, body);
-        identity.create_account(None, regions, a).await?;
+        let created = identity.create_account(None, regions, a).await?;
+        audit_system_change(audit, "identity.account.create", format!("identity_account/{}", created.id), "demo data")
+            .await?;
     }
     Ok(true)
 }

@@ -7,6 +7,7 @@ pub mod demo;
 mod metrics_layer;
 pub mod modules;
 pub mod shell;
+pub mod system_audit;
 
 pub use app::{build, App};
 pub use config::Config;

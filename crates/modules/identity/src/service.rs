@@ -23,6 +23,15 @@ pub struct Identity {
     pub sealer: Sealer,
 }
 
+/// What the first start created.
+#[derive(Debug, Default)]
+pub struct Bootstrap {
+    /// Id of the operator `admin`, when this start created it.
+    pub created_admin: Option<String>,
+    /// Its password, when none was configured (print it once).
+    pub generated_password: Option<String>,
+}
+
 /// A successful login.
 #[derive(Debug)]
 pub struct Login {
@@ -575,11 +584,7 @@ impl Identity {
 
     /// Creates the built-in roles and the first operator `admin` when missing. Returns the
     /// generated password when none was configured (to be printed once).
-    pub async fn bootstrap(
-        &self,
-        regions: &dyn RegionDirectory,
-        admin_password: Option<&str>,
-    ) -> Result<Option<String>> {
+    pub async fn bootstrap(&self, regions: &dyn RegionDirectory, admin_password: Option<&str>) -> Result<Bootstrap> {
         let existing = store::list_roles(&self.db).await?;
         for (name, description, perms) in domain::BUILTIN_ROLES {
             if !existing.iter().any(|r| r.name == *name) {
@@ -587,7 +592,7 @@ impl Identity {
             }
         }
         if store::account_by_username(&self.db, "admin").await?.is_some() {
-            return Ok(None);
+            return Ok(Bootstrap::default());
         }
         let (password, generated) = match admin_password {
             Some(p) => (p.to_owned(), false),
@@ -604,8 +609,8 @@ impl Identity {
             uscc: None,
             roles: Vec::new(),
         };
-        self.create_account(None, regions, new).await?;
-        Ok(generated.then_some(password))
+        let admin = self.create_account(None, regions, new).await?;
+        Ok(Bootstrap { created_admin: Some(admin.id), generated_password: generated.then_some(password) })
     }
 }
 
