@@ -9,6 +9,28 @@ pub enum ToolsCommand {
     /// Identifiers: USCC, resident ID, e-licence ID, organisation code, region code.
     #[command(subcommand)]
     Id(IdCommand),
+    /// Air quality index (HJ 633): prints one JSON object with aqi, iaqi, primary, level, category.
+    Aqi {
+        /// hj633-2012 or hj633-2026
+        #[arg(long, default_value = "hj633-2026")]
+        standard: String,
+        /// daily or hourly
+        #[arg(long, default_value = "daily")]
+        period: String,
+        /// Concentrations as KEY=VALUE: so2_1h so2_24h no2_1h no2_24h co_1h co_24h o3_1h o3_8h
+        /// pm10_1h pm10_24h pm25_1h pm25_24h (µg/m³; CO in mg/m³).
+        #[arg(required = true)]
+        values: Vec<String>,
+    },
+    /// Surface-water class (GB 3838-2002, single-factor): prints one JSON object.
+    WaterClass {
+        /// river or lake (lakes and reservoirs have stricter phosphorus limits)
+        #[arg(long, default_value = "river")]
+        body: String,
+        /// Measurements as KEY=VALUE (mg/L unless noted), e.g. do=6.2 cod_mn=3.1 nh3_n=0.4 tp=0.08
+        #[arg(required = true)]
+        values: Vec<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -22,8 +44,26 @@ pub enum IdCommand {
     },
 }
 
+/// Prints a result as JSON, or the error with its code; exit 0 / 1.
+fn print_json<T: serde::Serialize, E: std::fmt::Display>(result: Result<T, E>) -> ExitCode {
+    match result {
+        Ok(v) => {
+            println!("{}", serde_json::to_string(&v).unwrap_or_default());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 pub fn run(cmd: &ToolsCommand) -> ExitCode {
     match cmd {
+        ToolsCommand::Aqi { standard, period, values } => {
+            print_json(qy_aqi::compute_from_args(standard, period, values))
+        }
+        ToolsCommand::WaterClass { body, values } => print_json(qy_aqi::classify_from_args(body, values)),
         ToolsCommand::Id(IdCommand::Check { value, json }) => {
             let report = qy_cnid::check(value);
             if *json {
