@@ -5,12 +5,15 @@ import { chromium } from "playwright-core";
 
 const base = process.env.QY_BASE_URL ?? "http://127.0.0.1:8080";
 
+// Debian's Chromium, headless, without the background services that this network refuses.
+const launch = () => chromium.launch({
+  executablePath: "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+
 test("home in zh-CN, switch to Tibetan, staff login reaches the account page", async () => {
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  const browser = await launch();
   try {
     const page = await browser.newPage({ locale: "zh-CN" });
     await page.goto(base + "/");
@@ -37,11 +40,7 @@ test("home in zh-CN, switch to Tibetan, staff login reaches the account page", a
 });
 
 test("region search updates as one types (htmx) and works without JavaScript", async () => {
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  const browser = await launch();
   try {
     const page = await browser.newPage({ locale: "zh-CN" });
     await page.goto(base + "/regions");

@@ -107,3 +107,79 @@ impl TestApp {
         self.login("admin", ADMIN_PASSWORD).await
     }
 }
+
+impl TestApp {
+    /// Logs in through the login form (CSRF cookie, then POST) and returns the session
+    /// cookie (`qy_session=…`) to send back.
+    pub async fn web_login(&self, username: &str, password: &str) -> String {
+        let page = self.get("/login", None).await;
+        let csrf_cookie = first_cookie(&page, "qy_csrf=");
+        let token = csrf_cookie.trim_start_matches("qy_csrf=");
+        let body = serde_urlencoded_pair(&[("csrf", token), ("username", username), ("password", password)]);
+        let req = Request::post("/login")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, &csrf_cookie)
+            .body(Body::from(body))
+            .unwrap_or_default();
+        let r = self.send(req).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "login {username}: {}", r.body);
+        first_cookie(&r, "qy_session=")
+    }
+
+    /// GET with a cookie.
+    pub async fn get_with_cookie(&self, path: &str, cookie: &str) -> Reply {
+        self.send(Request::get(path).header(header::COOKIE, cookie).body(Body::empty()).unwrap_or_default()).await
+    }
+
+    /// POST a form with a cookie.
+    pub async fn post_form(&self, path: &str, cookie: &str, body: String) -> Reply {
+        let req = Request::post(path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, cookie)
+            .body(Body::from(body))
+            .unwrap_or_default();
+        self.send(req).await
+    }
+}
+
+/// The `name=value` part of the first `Set-Cookie` starting with `prefix`.
+pub fn first_cookie(r: &Reply, prefix: &str) -> String {
+    r.headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with(prefix))
+        .and_then(|c| c.split(';').next())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// The full `Set-Cookie` line starting with `prefix` (attributes included).
+pub fn set_cookie_line(r: &Reply, prefix: &str) -> String {
+    r.headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with(prefix))
+        .unwrap_or_default()
+        .to_owned()
+}
+
+fn serde_urlencoded_pair(pairs: &[(&str, &str)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "{k}={}",
+                v.bytes()
+                    .map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                        (b as char).to_string()
+                    } else {
+                        format!("%{b:02X}")
+                    })
+                    .collect::<String>()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}

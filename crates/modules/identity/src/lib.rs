@@ -59,6 +59,7 @@ impl Module for IdentityModule {
         &[
             ("identity/login.html", include_str!("../templates/login.html")),
             ("identity/account.html", include_str!("../templates/account.html")),
+            ("identity/account_rows.html", include_str!("../templates/account_rows.html")),
             ("identity/staff.html", include_str!("../templates/staff.html")),
             ("identity/account_detail.html", include_str!("../templates/account_detail.html")),
             ("identity/departments.html", include_str!("../templates/departments.html")),

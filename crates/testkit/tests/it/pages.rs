@@ -32,44 +32,23 @@ async fn forms_without_a_csrf_token_are_refused() {
 async fn login_form_sets_a_session_cookie_and_shows_the_account_page() {
     let app = spawn_app().await;
     let page = app.get("/login", None).await;
-    let cookie = page
-        .headers
-        .get(header::SET_COOKIE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
-    let token = cookie.trim_start_matches("qy_csrf=").to_owned();
-    let body = format!("csrf={token}&username=admin&password={}&next=%2Faccount", qy_testkit::ADMIN_PASSWORD);
-    let req = Request::post("/login")
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::COOKIE, &cookie)
-        .body(Body::from(body))
-        .unwrap();
-    let r = app.send(req).await;
+    let csrf = qy_testkit::first_cookie(&page, "qy_csrf=");
+    let body = format!(
+        "{}&username=admin&password={}&next=%2Faccount",
+        csrf.replace("qy_csrf=", "csrf="),
+        qy_testkit::ADMIN_PASSWORD
+    );
+    let r = app.post_form("/login", &csrf, body).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let session = r
-        .headers
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|c| c.starts_with("qy_session="))
-        .unwrap()
-        .to_owned();
-    assert!(session.contains("HttpOnly") && session.contains("SameSite=Lax"));
-    let req = Request::get("/account")
-        .header(header::COOKIE, session.split(';').next().unwrap())
-        .body(Body::empty())
-        .unwrap();
-    let account = app.send(req).await;
+    assert_eq!(r.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()), Some("/account"));
+    let line = qy_testkit::set_cookie_line(&r, "qy_session=");
+    assert!(line.contains("HttpOnly") && line.contains("SameSite=Lax"), "{line}");
+    let session = qy_testkit::first_cookie(&r, "qy_session=");
+    let account = app.get_with_cookie("/account", &session).await;
     assert_eq!(account.status, StatusCode::OK);
     assert!(account.body.contains("平台运营管理员"));
     for page in ["/admin/staff", "/admin/departments", "/admin/roles", "/admin/audit", "/regions/632801"] {
-        let req =
-            Request::get(page).header(header::COOKIE, session.split(';').next().unwrap()).body(Body::empty()).unwrap();
-        assert_eq!(app.send(req).await.status, StatusCode::OK, "{page}");
+        assert_eq!(app.get_with_cookie(page, &session).await.status, StatusCode::OK, "{page}");
     }
     assert_eq!(app.get("/account", None).await.status, StatusCode::SEE_OTHER);
 }
@@ -97,47 +76,13 @@ async fn home_page_first_load_stays_under_150_kb_compressed() {
 #[tokio::test]
 async fn operator_creates_a_role_from_the_roles_page() {
     let app = spawn_app().await;
-    let login = app.get("/login", None).await;
-    let csrf_cookie = login
-        .headers
-        .get(header::SET_COOKIE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
-    let csrf = csrf_cookie.trim_start_matches("qy_csrf=").to_owned();
-    let body = format!("csrf={csrf}&username=admin&password={}", qy_testkit::ADMIN_PASSWORD);
-    let req = Request::post("/login")
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::COOKIE, &csrf_cookie)
-        .body(Body::from(body))
-        .unwrap();
-    let r = app.send(req).await;
-    let session = r
-        .headers
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|c| c.starts_with("qy_session="))
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let session = app.web_login("admin", qy_testkit::ADMIN_PASSWORD).await;
     // The session's own CSRF token is on every page it renders.
-    let page =
-        app.send(Request::get("/admin/roles").header(header::COOKIE, &session).body(Body::empty()).unwrap()).await;
+    let page = app.get_with_cookie("/admin/roles", &session).await;
     let token = page.body.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
     let form =
         format!("csrf={token}&name=eco.viewer&description=x&permission=identity.staff.read&other=eco.stations.read");
-    let req = Request::post("/admin/roles")
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::COOKIE, &session)
-        .body(Body::from(form))
-        .unwrap();
-    assert_eq!(app.send(req).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.post_form("/admin/roles", &session, form).await.status, StatusCode::SEE_OTHER);
     let roles = app.get("/api/v1/identity/roles", Some(&app.admin_token().await)).await.json();
     let role = roles.as_array().unwrap().iter().find(|r| r["name"] == "eco.viewer").cloned().unwrap();
     assert_eq!(role["permissions"], serde_json::json!(["eco.stations.read", "identity.staff.read"]));

@@ -131,17 +131,24 @@ async fn account_page(
     PageUser(user): PageUser,
     Query(flash): Query<Flash>,
 ) -> Result<Response, PageError> {
-    let svc = service(&state, &ctx);
-    let err = |e| PageError::new(&state, &base, e);
-    let account = svc.get_account(&user.principal, &user.principal.account_id).await.map_err(err)?;
-    let tokens = svc.list_tokens(&user.principal).await.map_err(err)?;
-    let permissions: Vec<String> = user.principal.permissions.iter().cloned().collect();
-    Ok(render(
-        &state,
-        &base,
-        "identity/account.html",
-        context! { account, tokens, permissions, done => flash.done, new_token => None::<String> },
-    ))
+    render_account(&state, &ctx, &base, &user.principal, flash.done, None).await
+}
+
+/// The account page; `new_token` is shown on this one response only.
+async fn render_account(
+    state: &AppState,
+    ctx: &Ctx,
+    base: &Base,
+    p: &qy_kernel::Principal,
+    done: Option<String>,
+    new_token: Option<String>,
+) -> Result<Response, PageError> {
+    let svc = service(state, ctx);
+    let err = |e| PageError::new(state, base, e);
+    let account = svc.get_account(p, &p.account_id).await.map_err(err)?;
+    let tokens = svc.list_tokens(p).await.map_err(err)?;
+    let permissions: Vec<String> = p.permissions.iter().cloned().collect();
+    Ok(render(state, base, "identity/account.html", context! { account, tokens, permissions, done, new_token }))
 }
 
 #[derive(Debug, Deserialize)]
@@ -190,12 +197,8 @@ async fn create_token(
         None => None,
     };
     let (secret, _) = svc.create_token(&user.principal, &f.name, scopes, days).await.map_err(err)?;
-    let account = svc.get_account(&user.principal, &user.principal.account_id).await.map_err(err)?;
-    let tokens = svc.list_tokens(&user.principal).await.map_err(err)?;
-    let permissions: Vec<String> = user.principal.permissions.iter().cloned().collect();
     // The token text is shown on this response only; it is never stored or shown again.
-    let mut resp =
-        render(&state, &base, "identity/account.html", context! { account, tokens, permissions, new_token => secret });
+    let mut resp = render_account(&state, &ctx, &base, &user.principal, None, Some(secret)).await?;
     resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(resp)
 }
