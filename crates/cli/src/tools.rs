@@ -9,6 +9,9 @@ pub enum ToolsCommand {
     /// Identifiers: USCC, resident ID, e-licence ID, organisation code, region code.
     #[command(subcommand)]
     Id(IdCommand),
+    /// HJ 212 packets.
+    #[command(subcommand)]
+    Hj212(Hj212Command),
     /// Air quality index (HJ 633): prints one JSON object with aqi, iaqi, primary, level, category.
     Aqi {
         /// hj633-2012 or hj633-2026
@@ -30,6 +33,18 @@ pub enum ToolsCommand {
         /// Measurements as KEY=VALUE (mg/L unless noted), e.g. do=6.2 cod_mn=3.1 nh3_n=0.4 tp=0.08
         #[arg(required = true)]
         values: Vec<String>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum Hj212Command {
+    /// Check one packet (`##…` with or without CR LF): prints the verdict and the parsed
+    /// fields as JSON; exit 0 well-formed, 1 otherwise (length, CRC or syntax reason).
+    Check {
+        packet: String,
+        /// Also accept the byte-swapped CRC-16/MODBUS some field devices send.
+        #[arg(long)]
+        allow_swapped_modbus: bool,
     },
 }
 
@@ -60,6 +75,20 @@ fn print_json<T: serde::Serialize, E: std::fmt::Display>(result: Result<T, E>) -
 
 pub fn run(cmd: &ToolsCommand) -> ExitCode {
     match cmd {
+        ToolsCommand::Hj212(Hj212Command::Check { packet, allow_swapped_modbus }) => {
+            let policy = if *allow_swapped_modbus {
+                qy_hj212::Checksum::Hj212OrSwappedModbus
+            } else {
+                qy_hj212::Checksum::Hj212
+            };
+            let report = qy_hj212::check(packet, policy);
+            println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
+            if report.valid {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
         ToolsCommand::Aqi { standard, period, values } => {
             print_json(qy_aqi::compute_from_args(standard, period, values))
         }

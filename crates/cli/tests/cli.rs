@@ -57,3 +57,18 @@ fn water_class_uses_the_worst_indicator_and_lake_phosphorus() {
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["class_label"], "II");
 }
+
+#[test]
+fn hj212_check_reports_the_official_example_valid_and_a_broken_crc_invalid() {
+    let good = "##0101QN=20160801085857223;ST=32;CN=1062;PW=100000;MN=010000A8900016F000169DC0;Flag=5;CP=&&RtdInterval=30&&1C80";
+    let (code, out, _) = qingyun(&["tools", "hj212", "check", good]);
+    assert_eq!(code, 0, "{out}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["valid"], true);
+    assert_eq!(v["packet"]["cn"], "1062");
+    assert_eq!(v["packet"]["pw"], "***", "the access password is never printed");
+    let (code, out, _) = qingyun(&["tools", "hj212", "check", &good.replace("1C80", "1C81")]);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["error_code"], "bad_crc");
+}
