@@ -199,7 +199,11 @@ async fn serve(mut config: Config, demo: bool) -> anyhow::Result<ExitCode> {
         }
         println!("  tashi.herder, zhuoma, ma.wei   citizens;  yak.coop, goji.trade   enterprises");
     }
-    qy_server::serve(app, listener).await?;
+    let hj212 = tokio::net::TcpListener::bind(&config.hj212_addr)
+        .await
+        .with_context(|| format!("cannot listen for HJ 212 on {}", config.hj212_addr))?;
+    println!("HJ 212 gateway for monitoring stations at {}", hj212.local_addr()?);
+    qy_server::serve(app, listener, Some(hj212), &config).await?;
     Ok(ExitCode::SUCCESS)
 }
 

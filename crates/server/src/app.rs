@@ -26,6 +26,8 @@ pub struct App {
     /// The generated password of `admin`, when this start created it without one configured.
     pub generated_admin_password: Option<String>,
     pub openapi: utoipa::openapi::OpenApi,
+    /// The HJ 212 gateway's shared state (serve it with `qy_eco::gateway::serve`).
+    pub ingest: Arc<qy_eco::Ingest>,
 }
 
 #[derive(OpenApi)]
@@ -80,7 +82,8 @@ pub async fn build_with_clock(config: &Config, clock: Arc<dyn Clock>) -> Result<
         .await
         .map_err(err)?;
     }
-    let mods = modules::all(secret);
+    let ingest = Arc::new(qy_eco::Ingest::new(db.clone(), clock.clone()));
+    let mods = modules::all(&modules::Wiring { secret, ingest: ingest.clone() });
     let mut ftl: Vec<i18n::FtlSource> = qy_web::LOCALES.to_vec();
     ftl.extend_from_slice(shell::LOCALES);
     let mut tpl: Vec<(&'static str, &'static str)> = shell::TEMPLATES.to_vec();
@@ -133,5 +136,5 @@ pub async fn build_with_clock(config: &Config, clock: Arc<dyn Clock>) -> Result<
         .layer(PropagateRequestIdLayer::new(HeaderName::from_static("x-request-id")))
         .layer(SetRequestIdLayer::new(HeaderName::from_static("x-request-id"), MakeRequestUuid))
         .with_state(state.clone());
-    Ok(App { router, state, generated_admin_password: bootstrap.generated_password, openapi })
+    Ok(App { router, state, generated_admin_password: bootstrap.generated_password, openapi, ingest })
 }

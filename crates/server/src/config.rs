@@ -20,6 +20,10 @@ pub struct Config {
     pub nats_url: Option<String>,
     /// `QY_MQTT_URL`: MQTT broker for sensor ingest (used by modules that ingest).
     pub mqtt_url: Option<String>,
+    /// `QY_HJ212_ADDR`: the HJ 212 TCP gateway for monitoring stations.
+    pub hj212_addr: String,
+    /// `QY_PACKET_RETENTION_DAYS`: how long raw HJ 212 packets are kept for replay.
+    pub packet_retention_days: u32,
     /// `QY_BOOTSTRAP_ADMIN_PASSWORD`: password of the first operator `admin`.
     pub bootstrap_admin_password: Option<String>,
     /// `QY_COOKIE_SECURE`: mark cookies Secure (set when served over HTTPS).
@@ -36,6 +40,8 @@ impl Default for Config {
             database_url: None,
             nats_url: None,
             mqtt_url: None,
+            hj212_addr: "127.0.0.1:8212".into(),
+            packet_retention_days: 90,
             bootstrap_admin_password: None,
             cookie_secure: false,
             log: "info".into(),
@@ -51,6 +57,8 @@ impl std::fmt::Debug for Config {
             .field("database_url", &self.database_url.as_deref().map(qy_storage::db::redact_url))
             .field("nats_url", &self.nats_url)
             .field("mqtt_url", &self.mqtt_url)
+            .field("hj212_addr", &self.hj212_addr)
+            .field("packet_retention_days", &self.packet_retention_days)
             .field("bootstrap_admin_password", &self.bootstrap_admin_password.as_ref().map(|_| "***"))
             .field("cookie_secure", &self.cookie_secure)
             .finish()
@@ -94,6 +102,13 @@ impl Config {
         }
         if let Some(v) = nonempty("QY_MQTT_URL") {
             self.mqtt_url = Some(v);
+        }
+        if let Some(v) = nonempty("QY_HJ212_ADDR") {
+            self.hj212_addr = v;
+        }
+        if let Some(v) = nonempty("QY_PACKET_RETENTION_DAYS") {
+            self.packet_retention_days =
+                v.parse().map_err(|_| format!("QY_PACKET_RETENTION_DAYS must be a number of days, not {v:?}"))?;
         }
         if let Some(v) = nonempty("QY_BOOTSTRAP_ADMIN_PASSWORD") {
             self.bootstrap_admin_password = Some(v);

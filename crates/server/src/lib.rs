@@ -12,10 +12,41 @@ pub mod system_audit;
 pub use app::{build, App};
 pub use config::Config;
 
-/// Serves `app` on `listener` until Ctrl-C or SIGTERM, then drains in-flight requests.
-pub async fn serve(app: App, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+/// Serves `app`: HTTP on `http`, the HJ 212 gateway on `hj212` (when given), and the
+/// housekeeping tasks, until Ctrl-C or SIGTERM; then drains in-flight requests.
+pub async fn serve(
+    app: App,
+    http: tokio::net::TcpListener,
+    hj212: Option<tokio::net::TcpListener>,
+    config: &Config,
+) -> std::io::Result<()> {
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    if let Some(listener) = hj212 {
+        let ingest = app.ingest.clone();
+        tokio::spawn(qy_eco::gateway::serve(listener, ingest, qy_eco::GatewayConfig::default(), stop_rx.clone()));
+    }
+    tokio::spawn(housekeeping(app.state.clone(), config.packet_retention_days, stop_rx));
     let service = app.router.into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, service).with_graceful_shutdown(shutdown_signal()).await
+    let result = axum::serve(http, service).with_graceful_shutdown(shutdown_signal()).await;
+    let _ = stop_tx.send(true);
+    result
+}
+
+/// Hourly: drops raw HJ 212 packets older than the retention period.
+async fn housekeeping(state: qy_web::AppState, retention_days: u32, mut stop: tokio::sync::watch::Receiver<bool>) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {}
+            _ = stop.changed() => return,
+        }
+        let before = state.now_ms() - i64::from(retention_days) * 86_400_000;
+        match qy_eco::store::purge_packets(&state.db, before).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(rows = n, "purged archived HJ 212 packets past retention"),
+            Err(e) => tracing::warn!(code = %e.code, "packet purge failed"),
+        }
+    }
 }
 
 async fn shutdown_signal() {

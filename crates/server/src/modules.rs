@@ -3,11 +3,24 @@
 
 use qy_web::Module;
 
-pub fn all(secret: [u8; 32]) -> Vec<Box<dyn Module>> {
-    vec![Box::new(qy_regions::module()), Box::new(qy_identity::module(secret)), Box::new(qy_audit::module())]
+/// What modules need from the composition root.
+pub struct Wiring {
+    /// Seals personal data at rest (identity).
+    pub secret: [u8; 32],
+    /// The HJ 212 gateway's state (eco): pages show which stations are connected.
+    pub ingest: std::sync::Arc<qy_eco::Ingest>,
+}
+
+pub fn all(w: &Wiring) -> Vec<Box<dyn Module>> {
+    vec![
+        Box::new(qy_regions::module()),
+        Box::new(qy_identity::module(w.secret)),
+        Box::new(qy_audit::module()),
+        Box::new(qy_eco::module(w.ingest.clone())),
+    ]
 }
 
 /// Every module's migrations, in order, without building modules (for `qingyun migrate`).
 pub fn migrations() -> Vec<qy_storage::ModuleMigrations> {
-    vec![qy_regions::MIGRATIONS, qy_identity::MIGRATIONS, qy_audit::MIGRATIONS]
+    vec![qy_regions::MIGRATIONS, qy_identity::MIGRATIONS, qy_audit::MIGRATIONS, qy_eco::MIGRATIONS]
 }

@@ -9,6 +9,7 @@ use sqlx::Any;
 pub enum Value {
     Text(String),
     Int(i64),
+    Float(f64),
     Null,
 }
 
@@ -45,6 +46,12 @@ impl Params {
         format!("${}", self.values.len())
     }
 
+    /// Adds a floating-point value (measurements for range queries; never money).
+    pub fn push_f64(&mut self, v: f64) -> String {
+        self.values.push(Value::Float(v));
+        format!("${}", self.values.len())
+    }
+
     /// Binds every collected value onto a query built from SQL that used the placeholders.
     pub fn bind<'q>(self, sql: &'q str) -> Query<'q, Any, AnyArguments<'q>> {
         let mut q = sqlx::query(sql);
@@ -52,6 +59,7 @@ impl Params {
             q = match v {
                 Value::Text(s) => q.bind(s),
                 Value::Int(i) => q.bind(i),
+                Value::Float(f) => q.bind(f),
                 Value::Null => q.bind(None::<String>),
             };
         }

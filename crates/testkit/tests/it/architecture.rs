@@ -28,10 +28,11 @@ fn modules_never_depend_on_each_other() {
     assert!(edges.is_empty(), "module→module dependencies: {edges:?}");
 }
 
-#[test]
-fn every_locale_has_the_same_message_keys() {
+#[tokio::test]
+async fn every_locale_has_the_same_message_keys() {
     let mut sources = qy_web::LOCALES.to_vec();
-    for m in qy_server::modules::all([0; 32]) {
+    let wiring = test_wiring().await;
+    for m in qy_server::modules::all(&wiring) {
         sources.extend_from_slice(m.locales());
     }
     sources.extend_from_slice(qy_server::shell::LOCALES);
@@ -61,4 +62,11 @@ fn each_module_ships_the_same_migrations_for_both_backends() {
         assert_eq!(list("sqlite"), list("postgres"), "{}", m.module);
         assert_eq!(list("sqlite"), declared, "{}: files and declared migrations differ", m.module);
     }
+}
+
+/// Modules built for inspection only (their locales), on a throw-away database.
+async fn test_wiring() -> qy_server::modules::Wiring {
+    let db = qy_storage::Db::connect("sqlite::memory:").await.expect("in-memory db");
+    let ingest = std::sync::Arc::new(qy_eco::Ingest::new(db, std::sync::Arc::new(qy_kernel::SystemClock)));
+    qy_server::modules::Wiring { secret: [0; 32], ingest }
 }

@@ -1,0 +1,154 @@
+//! What the gateway does with one frame: authenticate the station, store the data, answer.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use qy_hj212::{CrcMatch, Frame, Packet, Reassembler, Reassembly, ReassemblyConfig};
+use qy_kernel::Clock;
+use qy_storage::Db;
+
+use super::Connections;
+use crate::domain::observation::{extract, Extracted};
+use crate::store::{self, Upload};
+
+/// The result of handling one frame.
+#[derive(Debug, PartialEq)]
+pub enum Outcome {
+    /// Accepted; send `reply` if there is one (9013/9014 …).
+    Reply { reply: Option<String>, mn: String },
+    /// Refused (unknown MN, wrong password, bad CRC, syntax): nothing stored, nothing sent.
+    Rejected(String),
+    /// Could not be stored right now (database down): not acknowledged, the logger retries.
+    Unavailable(String),
+}
+
+/// How long a station's registry entry is cached by the gateway.
+const STATION_CACHE_MS: i64 = 60_000;
+
+#[derive(Clone)]
+struct Known {
+    station_id: String,
+    password: String,
+    allow_legacy: bool,
+    active: bool,
+    fetched_at: i64,
+}
+
+pub struct Ingest {
+    db: Db,
+    clock: Arc<dyn Clock>,
+    pub connections: Connections,
+    stations: Mutex<HashMap<String, Known>>,
+    reassembler: Mutex<Reassembler>,
+}
+
+impl Ingest {
+    pub fn new(db: Db, clock: Arc<dyn Clock>) -> Self {
+        Self {
+            connections: Connections::new(clock.clone()),
+            db,
+            clock,
+            stations: Mutex::new(HashMap::new()),
+            reassembler: Mutex::new(Reassembler::new(ReassemblyConfig::default())),
+        }
+    }
+
+    /// Forgets cached registry entries (after a station was changed).
+    pub fn invalidate(&self, mn: &str) {
+        if let Ok(mut m) = self.stations.lock() {
+            m.remove(mn);
+        }
+    }
+
+    async fn known(&self, mn: &str) -> Result<Option<Known>, String> {
+        let now = self.clock.now_ms();
+        if let Some(k) = self.stations.lock().ok().and_then(|m| m.get(mn).cloned()) {
+            if now - k.fetched_at < STATION_CACHE_MS {
+                return Ok(Some(k));
+            }
+        }
+        let found = store::station_by_mn(&self.db, mn).await.map_err(|e| e.detail)?;
+        let known = found.map(|(s, password)| Known {
+            station_id: s.id,
+            password,
+            allow_legacy: s.allow_swapped_crc,
+            active: s.active,
+            fetched_at: now,
+        });
+        if let (Some(k), Ok(mut m)) = (&known, self.stations.lock()) {
+            m.insert(mn.to_owned(), k.clone());
+        }
+        Ok(known)
+    }
+
+    pub async fn handle(&self, frame: &Frame, peer: &str) -> Outcome {
+        let packet = match frame.packet() {
+            Ok(p) => p,
+            Err(e) => return Outcome::Rejected(format!("segment: {e}")),
+        };
+        let known = match self.known(&packet.mn).await {
+            Ok(Some(k)) => k,
+            Ok(None) => {
+                metrics::counter!("qy_eco_hj212_unknown_mn_total").increment(1);
+                return Outcome::Rejected(format!("unknown MN {:?}", packet.mn));
+            }
+            Err(e) => return Outcome::Unavailable(e),
+        };
+        // The legacy allowance (swapped MODBUS CRC, segments over 1024 bytes) is per station.
+        let legacy_used = frame.crc_match == CrcMatch::SwappedModbus || frame.segment.len() > 1024;
+        if legacy_used && !known.allow_legacy {
+            return Outcome::Rejected(format!(
+                "MN {}: byte-swapped MODBUS CRC or oversize segment not allowed",
+                packet.mn
+            ));
+        }
+        if packet.pw != known.password {
+            metrics::counter!("qy_eco_hj212_bad_password_total").increment(1);
+            return Outcome::Rejected(format!("MN {}: wrong access password", packet.mn));
+        }
+        if !known.active {
+            return Outcome::Rejected(format!("MN {}: station is deactivated", packet.mn));
+        }
+        self.accept(&packet, &known.station_id, frame, peer).await
+    }
+
+    async fn accept(&self, packet: &Packet, station_id: &str, frame: &Frame, peer: &str) -> Outcome {
+        let now = self.clock.now_ms();
+        // Split uploads (Flag D, PNUM/PNO) are joined before storing; only the part that
+        // completes a group is acknowledged, after the whole group is committed.
+        let reassembled = match self.reassembler.lock() {
+            Ok(mut r) => r.push(packet, u64::try_from(now).unwrap_or(0)),
+            Err(_) => return Outcome::Unavailable("reassembler poisoned".into()),
+        };
+        let cp = match reassembled {
+            Ok(Reassembly::NotSplit) => packet.cp.clone(),
+            Ok(Reassembly::Complete(done)) => done.cp,
+            Ok(_) => return Outcome::Reply { reply: None, mn: packet.mn.clone() },
+            Err(e) => return Outcome::Rejected(format!("MN {}: split packet: {e}", packet.mn)),
+        };
+        match extract(packet, &cp) {
+            Extracted::NotData => {}
+            Extracted::MissingDataTime => {
+                return Outcome::Rejected(format!("MN {}: data upload without DataTime", packet.mn));
+            }
+            Extracted::Observations { items, .. } => {
+                let upload = Upload {
+                    station_id,
+                    qn: packet.qn.as_deref().unwrap_or(""),
+                    cn: &packet.cn,
+                    raw: &frame.segment,
+                    received_at: now,
+                    peer,
+                    observations: &items,
+                };
+                match store::store_upload(&self.db, &upload).await {
+                    Ok(true) => metrics::counter!("qy_eco_observations_total").increment(items.len() as u64),
+                    Ok(false) => metrics::counter!("qy_eco_hj212_duplicates_total").increment(1),
+                    Err(e) => return Outcome::Unavailable(format!("{}: {}", e.code, e.detail)),
+                }
+            }
+        }
+        metrics::counter!("qy_eco_hj212_packets_total").increment(1);
+        Outcome::Reply { reply: qy_hj212::platform_reply(packet), mn: packet.mn.clone() }
+    }
+}

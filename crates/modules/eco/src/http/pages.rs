@@ -1,0 +1,194 @@
+//! Pages: the public station list and station page; the operator's station registry.
+
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Extension, Router};
+use qy_kernel::Error;
+use qy_web::minijinja::context;
+use qy_web::page::{Base, PageError};
+use qy_web::{render, AppState, CsrfForm, PageUser};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::factor;
+use crate::domain::perm;
+use crate::domain::station::{NewStation, Station, StationKind};
+use crate::store::Latest;
+use crate::{service, Ctx};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/eco/stations", get(stations_page))
+        .route("/eco/stations/{id}", get(station_page))
+        .route("/admin/eco/stations", get(admin_page).post(create_station))
+}
+
+/// A station with its headline values, for lists.
+#[derive(Serialize)]
+struct Row {
+    station: Station,
+    values: Vec<Cell>,
+    online: bool,
+}
+
+#[derive(Serialize)]
+struct Cell {
+    factor: &'static str,
+    value: Option<String>,
+    flag: Option<String>,
+}
+
+fn headline(station: &Station, latest: &[Latest]) -> Vec<Cell> {
+    factor::headline(station.kind)
+        .iter()
+        .map(|code| {
+            // Hourly values first; real-time or minute data when no hour has closed yet.
+            let found = ["hour", "minute", "rtd"].iter().find_map(|p| {
+                latest.iter().find(|l| l.station_id == station.id && l.factor == *code && l.period == *p)
+            });
+            Cell { factor: code, value: found.map(|l| l.value.clone()), flag: found.map(|l| l.flag.clone()) }
+        })
+        .collect()
+}
+
+#[derive(Debug, Deserialize, Default)]
+struct ListQuery {
+    kind: Option<String>,
+}
+
+async fn stations_page(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    base: Base,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, PageError> {
+    let err = |e| PageError::new(&state, &base, e);
+    let kind = match q.kind.as_deref().filter(|k| !k.is_empty()) {
+        Some(k) => {
+            Some(StationKind::parse(k).ok_or_else(|| err(Error::bad_request("eco.invalid_kind", "unknown kind")))?)
+        }
+        None => None,
+    };
+    let svc = service(&state);
+    let stations = svc.stations(None, kind).await.map_err(err)?;
+    let latest = svc.latest(None, None).await.map_err(err)?;
+    let rows: Vec<Row> = stations
+        .into_iter()
+        .map(|s| {
+            let values = headline(&s, &latest);
+            let online = ctx.ingest.connections.get(&s.mn).is_some();
+            Row { station: s, values, online }
+        })
+        .collect();
+    let air: Vec<&Row> = rows.iter().filter(|r| r.station.kind == StationKind::Air).collect();
+    let water: Vec<&Row> = rows.iter().filter(|r| r.station.kind == StationKind::SurfaceWater).collect();
+    Ok(render(
+        &state,
+        &base,
+        "eco/stations.html",
+        context! {
+            air, water,
+            air_factors => factor::headline(StationKind::Air),
+            water_factors => factor::headline(StationKind::SurfaceWater),
+        },
+    ))
+}
+
+async fn station_page(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    base: Base,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let err = |e| PageError::new(&state, &base, e);
+    let svc = service(&state);
+    let station = svc.station(&id).await.map_err(err)?;
+    let latest = svc.latest(Some(&id), None).await.map_err(err)?;
+    let now = state.now_ms();
+    let hours = svc
+        .series(&id, None, crate::domain::observation::Period::Hour, now - 86_400_000, now + 1)
+        .await
+        .map_err(err)?;
+    let codes = factor::headline(station.kind);
+    // One row per hour, one column per headline factor, newest first.
+    let mut times: Vec<i64> = hours.iter().map(|o| o.time_ms).collect();
+    times.sort_unstable_by(|a, b| b.cmp(a));
+    times.dedup();
+    let table: Vec<_> = times
+        .iter()
+        .map(|t| {
+            let cells: Vec<Option<&str>> = codes
+                .iter()
+                .map(|c| hours.iter().find(|o| o.time_ms == *t && o.factor == *c).map(|o| o.value.as_str()))
+                .collect();
+            context! { time_ms => t, cells }
+        })
+        .collect();
+    let online = ctx.ingest.connections.get(&station.mn);
+    Ok(render(&state, &base, "eco/station.html", context! { station, latest, codes, table, online }))
+}
+
+async fn admin_page(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    base: Base,
+    PageUser(user): PageUser,
+    Query(flash): Query<Flash>,
+) -> Result<Response, PageError> {
+    let err = |e| PageError::new(&state, &base, e);
+    let p = &user.principal;
+    if !p.can(perm::STATIONS_MANAGE) {
+        return Err(err(Error::forbidden("eco.forbidden", "needs eco.stations.manage")));
+    }
+    let stations = service(&state).stations(Some(&p.scope), None).await.map_err(err)?;
+    let rows: Vec<_> = stations
+        .into_iter()
+        .map(|s| {
+            let conn = ctx.ingest.connections.get(&s.mn);
+            context! { station => s, conn }
+        })
+        .collect();
+    Ok(render(&state, &base, "eco/admin_stations.html", context! { rows, scope => p.scope.root(), done => flash.done }))
+}
+
+#[derive(Debug, Deserialize, Default)]
+struct Flash {
+    done: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct StationForm {
+    mn: String,
+    name: String,
+    kind: String,
+    region_code: String,
+    latitude: String,
+    longitude: String,
+    password: String,
+    allow_swapped_crc: Option<String>,
+}
+
+async fn create_station(
+    State(state): State<AppState>,
+    base: Base,
+    PageUser(user): PageUser,
+    CsrfForm(f): CsrfForm<StationForm>,
+) -> Result<Response, PageError> {
+    let err = |e| PageError::new(&state, &base, e);
+    let (Ok(latitude), Ok(longitude)) = (f.latitude.trim().parse::<f64>(), f.longitude.trim().parse::<f64>()) else {
+        return Err(err(Error::bad_request("eco.outside_qinghai", "coordinates are decimal degrees")));
+    };
+    let new = NewStation {
+        mn: f.mn.trim().to_owned(),
+        name: f.name,
+        kind: StationKind::parse(&f.kind).ok_or_else(|| err(Error::bad_request("eco.invalid_kind", "unknown kind")))?,
+        st: None,
+        region_code: f.region_code.trim().to_owned(),
+        latitude,
+        longitude,
+        password: f.password,
+        allow_swapped_crc: f.allow_swapped_crc.is_some(),
+    };
+    service(&state).create_station(Some(&user.principal), state.regions.as_ref(), new).await.map_err(err)?;
+    Ok(Redirect::to("/admin/eco/stations?done=created").into_response())
+}

@@ -1,0 +1,82 @@
+//! Ecological-environment monitoring: the station registry, the HJ 212 gateway and the
+//! observation store. See README.md.
+
+pub mod domain;
+pub mod gateway;
+mod http;
+pub mod service;
+// pub mod simulator; (being written)
+pub mod store;
+
+use std::sync::Arc;
+
+use qy_storage::{migration, ModuleMigrations};
+use qy_web::i18n::FtlSource;
+use qy_web::{AppState, Cloud, Module, NavItem};
+
+pub use gateway::{GatewayConfig, Ingest};
+pub use service::Eco;
+
+pub const MIGRATIONS: ModuleMigrations =
+    ModuleMigrations { module: "eco", migrations: &[migration!(1, "0001_eco.sql")] };
+
+pub struct EcoModule {
+    ingest: Arc<Ingest>,
+}
+
+/// `ingest` is the gateway's state, shared so that pages can show connection status.
+pub fn module(ingest: Arc<Ingest>) -> EcoModule {
+    EcoModule { ingest }
+}
+
+#[derive(Clone)]
+pub(crate) struct Ctx {
+    pub ingest: Arc<Ingest>,
+}
+
+pub(crate) fn service(state: &AppState) -> Eco {
+    Eco::new(state.db.clone(), state.clock.clone())
+}
+
+impl Module for EcoModule {
+    fn name(&self) -> &'static str {
+        "eco"
+    }
+    fn migrations(&self) -> ModuleMigrations {
+        MIGRATIONS
+    }
+    fn api(&self) -> qy_web::utoipa_axum::router::OpenApiRouter<AppState> {
+        http::api::router().layer(axum::Extension(Ctx { ingest: self.ingest.clone() }))
+    }
+    fn pages(&self) -> axum::Router<AppState> {
+        http::pages::router().layer(axum::Extension(Ctx { ingest: self.ingest.clone() }))
+    }
+    fn templates(&self) -> &'static [(&'static str, &'static str)] {
+        &[
+            ("eco/stations.html", include_str!("../templates/stations.html")),
+            ("eco/station.html", include_str!("../templates/station.html")),
+            ("eco/admin_stations.html", include_str!("../templates/admin_stations.html")),
+        ]
+    }
+    fn locales(&self) -> &'static [FtlSource] {
+        qy_web::ftl_sources!("eco")
+    }
+    fn nav(&self) -> Vec<NavItem> {
+        vec![
+            NavItem {
+                cloud: Cloud::Ecology,
+                href: "/eco/stations",
+                label: "eco-nav-stations",
+                permission: None,
+                public: true,
+            },
+            NavItem {
+                cloud: Cloud::Ecology,
+                href: "/admin/eco/stations",
+                label: "eco-nav-admin",
+                permission: Some(domain::perm::STATIONS_MANAGE),
+                public: false,
+            },
+        ]
+    }
+}

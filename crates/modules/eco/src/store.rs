@@ -1,0 +1,291 @@
+//! All SQL of the eco module.
+
+use qy_kernel::Result;
+use qy_storage::sqlx::any::AnyRow;
+use qy_storage::sqlx::query;
+use qy_storage::{Db, Params, Row, StoreResultExt};
+
+use crate::domain::observation::{Observation, Period};
+use crate::domain::station::{Station, StationKind};
+
+// ---- stations ----------------------------------------------------------------------------
+
+const STATION_COLUMNS: &str = "id, mn, name, kind, st, region_code, latitude, longitude, allow_swapped_crc, active, \
+     created_at, last_packet_at";
+
+fn station_of(r: &AnyRow) -> Result<Station> {
+    let kind: String = r.try_get("kind").store()?;
+    let swapped: i32 = r.try_get("allow_swapped_crc").store()?;
+    let active: i32 = r.try_get("active").store()?;
+    Ok(Station {
+        id: r.try_get("id").store()?,
+        mn: r.try_get("mn").store()?,
+        name: r.try_get("name").store()?,
+        kind: StationKind::parse(&kind).unwrap_or(StationKind::Air),
+        st: r.try_get("st").store()?,
+        region_code: r.try_get("region_code").store()?,
+        latitude: r.try_get("latitude").store()?,
+        longitude: r.try_get("longitude").store()?,
+        allow_swapped_crc: swapped != 0,
+        active: active != 0,
+        created_at: r.try_get("created_at").store()?,
+        last_packet_at: r.try_get("last_packet_at").store()?,
+    })
+}
+
+pub async fn insert_station(db: &Db, s: &Station, password: &str) -> Result<()> {
+    query(
+        "INSERT INTO eco_station (id, mn, name, kind, st, region_code, latitude, longitude, password, allow_swapped_crc, \
+         active, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+    )
+    .bind(&s.id)
+    .bind(&s.mn)
+    .bind(&s.name)
+    .bind(s.kind.as_str())
+    .bind(&s.st)
+    .bind(&s.region_code)
+    .bind(s.latitude)
+    .bind(s.longitude)
+    .bind(password)
+    .bind(i32::from(s.allow_swapped_crc))
+    .bind(i32::from(s.active))
+    .bind(s.created_at)
+    .execute(db.pool())
+    .await
+    .store()?;
+    Ok(())
+}
+
+pub async fn station(db: &Db, id: &str) -> Result<Option<Station>> {
+    let sql = format!("SELECT {STATION_COLUMNS} FROM eco_station WHERE id = $1");
+    query(&sql).bind(id).fetch_optional(db.pool()).await.store()?.as_ref().map(station_of).transpose()
+}
+
+/// A station and its access password, by MN (the gateway's look-up).
+pub async fn station_by_mn(db: &Db, mn: &str) -> Result<Option<(Station, String)>> {
+    let sql = format!("SELECT {STATION_COLUMNS}, password FROM eco_station WHERE mn = $1");
+    let row = query(&sql).bind(mn).fetch_optional(db.pool()).await.store()?;
+    row.map(|r| Ok((station_of(&r)?, r.try_get("password").store()?))).transpose()
+}
+
+pub async fn stations(db: &Db, region_like: &str, kind: Option<StationKind>) -> Result<Vec<Station>> {
+    let mut p = Params::new();
+    let mut sql = format!("SELECT {STATION_COLUMNS} FROM eco_station WHERE region_code LIKE {}", p.push(region_like));
+    if let Some(k) = kind {
+        sql.push_str(&format!(" AND kind = {}", p.push(k.as_str())));
+    }
+    sql.push_str(" ORDER BY region_code, name");
+    p.bind(&sql).fetch_all(db.pool()).await.store()?.iter().map(station_of).collect()
+}
+
+pub async fn set_station_active(db: &Db, id: &str, active: bool) -> Result<bool> {
+    let r = query("UPDATE eco_station SET active = $1 WHERE id = $2")
+        .bind(i32::from(active))
+        .bind(id)
+        .execute(db.pool())
+        .await
+        .store()?;
+    Ok(r.rows_affected() == 1)
+}
+
+// ---- ingest ------------------------------------------------------------------------------
+
+/// One accepted upload.
+pub struct Upload<'a> {
+    pub station_id: &'a str,
+    pub qn: &'a str,
+    pub cn: &'a str,
+    pub raw: &'a str,
+    pub received_at: i64,
+    pub peer: &'a str,
+    pub observations: &'a [Observation],
+}
+
+/// Stores an upload and its observations in one transaction. Returns `false` when the same
+/// (station, QN, CN) was stored before: a retransmission, answered again but not stored twice.
+pub async fn store_upload(db: &Db, u: &Upload<'_>) -> Result<bool> {
+    let mut tx = db.pool().begin().await.store()?;
+    let inserted = query(
+        "INSERT INTO eco_packet (id, station_id, qn, cn, received_at, raw) VALUES ($1, $2, $3, $4, $5, $6) \
+         ON CONFLICT (station_id, qn, cn) DO NOTHING",
+    )
+    .bind(qy_kernel::id::new_id())
+    .bind(u.station_id)
+    .bind(u.qn)
+    .bind(u.cn)
+    .bind(u.received_at)
+    .bind(u.raw)
+    .execute(&mut *tx)
+    .await
+    .store()?
+    .rows_affected();
+    if inserted == 0 {
+        tx.commit().await.store()?;
+        return Ok(false);
+    }
+    for chunk in u.observations.chunks(50) {
+        let mut p = Params::new();
+        let rows: Vec<String> = chunk
+            .iter()
+            .map(|o| {
+                let num = o.value.parse::<f64>().unwrap_or(0.0);
+                format!(
+                    "({}, {}, {}, {}, {}, {}, {}, {}, {}, {})",
+                    p.push(u.station_id),
+                    p.push(o.factor.as_str()),
+                    p.push(o.period.as_str()),
+                    p.push(o.time_ms),
+                    p.push(o.value.as_str()),
+                    p.push_f64(num),
+                    p.push(o.min.clone().map(Into::into).unwrap_or(qy_storage::Value::Null)),
+                    p.push(o.max.clone().map(Into::into).unwrap_or(qy_storage::Value::Null)),
+                    p.push(o.flag.as_str()),
+                    p.push(u.received_at)
+                )
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO eco_observation (station_id, factor, period, time_ms, value, value_num, min_value, max_value, \
+             flag, received_at) VALUES {} ON CONFLICT (station_id, factor, period, time_ms) DO NOTHING",
+            rows.join(", ")
+        );
+        p.bind(&sql).execute(&mut *tx).await.store()?;
+
+        let mut p = Params::new();
+        let rows: Vec<String> = chunk
+            .iter()
+            .map(|o| {
+                format!(
+                    "({}, {}, {}, {}, {}, {})",
+                    p.push(u.station_id),
+                    p.push(o.factor.as_str()),
+                    p.push(o.period.as_str()),
+                    p.push(o.time_ms),
+                    p.push(o.value.as_str()),
+                    p.push(o.flag.as_str())
+                )
+            })
+            .collect();
+        // Late (older) data never replaces a newer latest value.
+        let sql = format!(
+            "INSERT INTO eco_latest (station_id, factor, period, time_ms, value, flag) VALUES {} \
+             ON CONFLICT (station_id, factor, period) DO UPDATE SET time_ms = excluded.time_ms, \
+             value = excluded.value, flag = excluded.flag WHERE excluded.time_ms >= eco_latest.time_ms",
+            rows.join(", ")
+        );
+        p.bind(&sql).execute(&mut *tx).await.store()?;
+    }
+    query("UPDATE eco_station SET last_packet_at = $1, last_peer = $2 WHERE id = $3")
+        .bind(u.received_at)
+        .bind(u.peer)
+        .bind(u.station_id)
+        .execute(&mut *tx)
+        .await
+        .store()?;
+    tx.commit().await.store()?;
+    Ok(true)
+}
+
+/// Deletes archived raw packets received before `before_ms`; returns how many.
+pub async fn purge_packets(db: &Db, before_ms: i64) -> Result<u64> {
+    let r = query("DELETE FROM eco_packet WHERE received_at < $1").bind(before_ms).execute(db.pool()).await.store()?;
+    Ok(r.rows_affected())
+}
+
+pub async fn raw_packets(
+    db: &Db,
+    station_id: &str,
+    from_ms: i64,
+    to_ms: i64,
+    limit: i64,
+) -> Result<Vec<(i64, String)>> {
+    let rows = query(
+        "SELECT received_at, raw FROM eco_packet WHERE station_id = $1 AND received_at >= $2 AND received_at < $3 \
+         ORDER BY received_at LIMIT $4",
+    )
+    .bind(station_id)
+    .bind(from_ms)
+    .bind(to_ms)
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await
+    .store()?;
+    rows.iter().map(|r| Ok((r.try_get(0).store()?, r.try_get(1).store()?))).collect()
+}
+
+// ---- reading -----------------------------------------------------------------------------
+
+/// A latest value, with its station.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Latest {
+    pub station_id: String,
+    pub factor: String,
+    pub period: String,
+    pub time_ms: i64,
+    pub value: String,
+    pub flag: String,
+}
+
+pub async fn latest(db: &Db, station_id: Option<&str>, period: Option<Period>) -> Result<Vec<Latest>> {
+    let mut p = Params::new();
+    let mut sql = "SELECT station_id, factor, period, time_ms, value, flag FROM eco_latest WHERE 1 = 1".to_owned();
+    if let Some(s) = station_id {
+        sql.push_str(&format!(" AND station_id = {}", p.push(s)));
+    }
+    if let Some(per) = period {
+        sql.push_str(&format!(" AND period = {}", p.push(per.as_str())));
+    }
+    sql.push_str(" ORDER BY station_id, factor, period");
+    let rows = p.bind(&sql).fetch_all(db.pool()).await.store()?;
+    rows.iter()
+        .map(|r| {
+            Ok(Latest {
+                station_id: r.try_get(0).store()?,
+                factor: r.try_get(1).store()?,
+                period: r.try_get(2).store()?,
+                time_ms: r.try_get(3).store()?,
+                value: r.try_get(4).store()?,
+                flag: r.try_get(5).store()?,
+            })
+        })
+        .collect()
+}
+
+pub struct SeriesQuery<'a> {
+    pub station_id: &'a str,
+    pub factor: Option<&'a str>,
+    pub period: Period,
+    pub from_ms: i64,
+    pub to_ms: i64,
+    pub limit: i64,
+}
+
+pub async fn series(db: &Db, q: &SeriesQuery<'_>) -> Result<Vec<Observation>> {
+    let mut p = Params::new();
+    let mut sql = format!(
+        "SELECT factor, time_ms, value, min_value, max_value, flag FROM eco_observation WHERE station_id = {} \
+         AND period = {} AND time_ms >= {} AND time_ms < {}",
+        p.push(q.station_id),
+        p.push(q.period.as_str()),
+        p.push(q.from_ms),
+        p.push(q.to_ms)
+    );
+    if let Some(f) = q.factor {
+        sql.push_str(&format!(" AND factor = {}", p.push(f)));
+    }
+    sql.push_str(&format!(" ORDER BY time_ms, factor LIMIT {}", p.push(q.limit)));
+    let rows = p.bind(&sql).fetch_all(db.pool()).await.store()?;
+    rows.iter()
+        .map(|r| {
+            Ok(Observation {
+                factor: r.try_get(0).store()?,
+                period: q.period,
+                time_ms: r.try_get(1).store()?,
+                value: r.try_get(2).store()?,
+                min: r.try_get(3).store()?,
+                max: r.try_get(4).store()?,
+                flag: r.try_get(5).store()?,
+            })
+        })
+        .collect()
+}

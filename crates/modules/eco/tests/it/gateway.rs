@@ -1,0 +1,150 @@
+use std::time::Duration;
+
+use qy_eco::GatewayConfig;
+
+use crate::harness::{hourly, start, PW};
+
+const WAIT: Duration = Duration::from_secs(10);
+const QUIET: Duration = Duration::from_millis(400);
+
+#[tokio::test]
+async fn an_upload_is_stored_then_acknowledged_with_its_qn() {
+    let gw = start(GatewayConfig::default()).await;
+    let id = gw.station("QH632801A001", false).await;
+    let mut c = gw.connect().await;
+    c.send(hourly("QH632801A001", "20260115100000001", PW, "09", "75").as_bytes()).await;
+    let ack = c.reply(WAIT).await.expect("9014 ack");
+    assert_eq!((ack.cn.as_str(), ack.qn.as_deref()), ("9014", Some("20260115100000001")));
+    // Acknowledged means committed: the values are there when the ack arrives.
+    assert_eq!(gw.count("eco_observation").await, 2);
+    let latest = qy_eco::store::latest(&gw.db, Some(&id), None).await.unwrap();
+    let pm = latest.iter().find(|l| l.factor == "a34004").unwrap();
+    assert_eq!((pm.value.as_str(), pm.period.as_str(), pm.time_ms), ("75", "hour", 1_768_438_800_000));
+    assert!(gw.ingest.connections.get("QH632801A001").is_some());
+}
+
+#[tokio::test]
+async fn a_retransmitted_qn_is_acknowledged_again_but_stored_once() {
+    let gw = start(GatewayConfig::default()).await;
+    gw.station("QH632801A002", false).await;
+    let mut c = gw.connect().await;
+    let packet = hourly("QH632801A002", "20260115100000002", PW, "09", "75");
+    for _ in 0..3 {
+        c.send(packet.as_bytes()).await;
+        assert_eq!(c.reply(WAIT).await.expect("ack").cn, "9014");
+    }
+    assert_eq!(gw.count("eco_packet").await, 1);
+    assert_eq!(gw.count("eco_observation").await, 2);
+}
+
+#[tokio::test]
+async fn unknown_mn_and_wrong_password_get_no_answer_and_store_nothing() {
+    let gw = start(GatewayConfig::default()).await;
+    gw.station("QH632801A003", false).await;
+    let mut c = gw.connect().await;
+    c.send(hourly("QH-UNKNOWN", "20260115100000003", PW, "09", "75").as_bytes()).await;
+    assert!(c.reply(QUIET).await.is_none());
+    c.send(hourly("QH632801A003", "20260115100000004", "654321", "09", "75").as_bytes()).await;
+    assert!(c.reply(QUIET).await.is_none());
+    assert_eq!(gw.count("eco_packet").await, 0);
+    // The same connection still works for a correct packet.
+    c.send(hourly("QH632801A003", "20260115100000005", PW, "09", "75").as_bytes()).await;
+    assert_eq!(c.reply(WAIT).await.expect("ack").cn, "9014");
+}
+
+#[tokio::test]
+async fn garbage_and_a_bad_crc_are_skipped_and_the_next_good_frame_is_answered() {
+    let gw = start(GatewayConfig::default()).await;
+    gw.station("QH632801A004", false).await;
+    let mut c = gw.connect().await;
+    let good = hourly("QH632801A004", "20260115100000006", PW, "09", "75");
+    let mut broken = hourly("QH632801A004", "20260115100000007", PW, "10", "75");
+    let crc_at = broken.len() - 6;
+    broken.replace_range(crc_at..crc_at + 4, "0000");
+    let stream = format!("GARBAGE\r\n{broken}{good}");
+    // Delivered one byte at a time: partial reads must not matter.
+    for b in stream.as_bytes() {
+        c.send(std::slice::from_ref(b)).await;
+    }
+    let ack = c.reply(WAIT).await.expect("ack of the good frame");
+    assert_eq!(ack.qn.as_deref(), Some("20260115100000006"));
+    assert_eq!(gw.count("eco_packet").await, 1);
+}
+
+#[tokio::test]
+async fn swapped_modbus_crc_is_accepted_only_for_stations_allowed_it() {
+    let gw = start(GatewayConfig::default()).await;
+    gw.station("QH632801A005", false).await;
+    gw.station("QH632801A006", true).await;
+    let swapped = |mn: &str, qn: &str| {
+        let frame = hourly(mn, qn, PW, "09", "75");
+        let segment = &frame[6..frame.len() - 6];
+        let crc = qy_hj212::crc16_modbus(segment.as_bytes()).swap_bytes();
+        format!("{}{crc:04X}\r\n", &frame[..frame.len() - 6])
+    };
+    let mut strict = gw.connect().await;
+    strict.send(swapped("QH632801A005", "20260115100000008").as_bytes()).await;
+    assert!(strict.reply(QUIET).await.is_none());
+    let mut legacy = gw.connect().await;
+    legacy.send(swapped("QH632801A006", "20260115100000009").as_bytes()).await;
+    assert_eq!(legacy.reply(WAIT).await.expect("ack").cn, "9014");
+}
+
+#[tokio::test]
+async fn a_misbehaving_connection_is_closed_and_never_delays_another_station() {
+    let gw = start(GatewayConfig { max_bad_frames: 3, ..GatewayConfig::default() }).await;
+    gw.station("QH632801A007", false).await;
+    // A slow drip: half a frame, then nothing.
+    let mut drip = gw.connect().await;
+    drip.send(b"##0400QN=2026011510").await;
+    // A flood of bad frames gets its connection closed.
+    let mut bad = gw.connect().await;
+    for _ in 0..3 {
+        bad.send(b"##0010QN=1;ST=2&&0000\r\n").await;
+    }
+    assert!(bad.closed(WAIT).await);
+    let mut good = gw.connect().await;
+    good.send(hourly("QH632801A007", "20260115100000010", PW, "09", "75").as_bytes()).await;
+    assert_eq!(good.reply(WAIT).await.expect("ack").cn, "9014");
+}
+
+#[tokio::test]
+async fn idle_connections_are_closed() {
+    let gw = start(GatewayConfig { idle_timeout: Duration::from_millis(300), ..GatewayConfig::default() }).await;
+    let mut c = gw.connect().await;
+    assert!(c.closed(WAIT).await);
+}
+
+#[tokio::test]
+async fn a_thousand_stations_connected_at_once_are_all_acknowledged() {
+    let gw = start(GatewayConfig::default()).await;
+    let n = 1000;
+    for i in 0..n {
+        gw.station(&format!("QHLOAD{i:05}"), false).await;
+    }
+    let mut clients = Vec::with_capacity(n);
+    for _ in 0..n {
+        clients.push(gw.connect().await);
+    }
+    let tasks: Vec<_> = clients
+        .into_iter()
+        .enumerate()
+        .map(|(i, mut c)| {
+            tokio::spawn(async move {
+                c.send(hourly(&format!("QHLOAD{i:05}"), &format!("2026011510{i:07}"), PW, "09", "42").as_bytes()).await;
+                let ack = c.reply(Duration::from_secs(60)).await;
+                (c, ack.map(|a| a.cn))
+            })
+        })
+        .collect();
+    let mut acked = 0;
+    let mut open = Vec::new();
+    for t in tasks {
+        let (c, cn) = t.await.unwrap();
+        acked += usize::from(cn.as_deref() == Some("9014"));
+        open.push(c);
+    }
+    assert_eq!(acked, n);
+    assert_eq!(gw.ingest.connections.all().len(), n, "all connections stay open and registered");
+    assert_eq!(gw.count("eco_packet").await, n as i64);
+}

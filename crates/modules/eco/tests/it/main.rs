@@ -1,0 +1,5 @@
+//! The HJ 212 gateway over real TCP, on SQLite (and PostgreSQL when QY_TEST_DATABASE_URL is set).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod gateway;
+mod harness;
