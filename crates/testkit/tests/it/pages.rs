@@ -47,7 +47,15 @@ async fn login_form_sets_a_session_cookie_and_shows_the_account_page() {
     let account = app.get_with_cookie("/account", &session).await;
     assert_eq!(account.status, StatusCode::OK);
     assert!(account.body.contains("平台运营管理员"));
-    for page in ["/admin/staff", "/admin/departments", "/admin/roles", "/admin/audit", "/regions/632801"] {
+    for page in [
+        "/admin/staff",
+        "/admin/departments",
+        "/admin/roles",
+        "/admin/audit",
+        "/regions/632801",
+        "/eco/stations",
+        "/admin/eco/stations",
+    ] {
         assert_eq!(app.get_with_cookie(page, &session).await.status, StatusCode::OK, "{page}");
     }
     assert_eq!(app.get("/account", None).await.status, StatusCode::SEE_OTHER);
