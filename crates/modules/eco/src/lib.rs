@@ -1,6 +1,7 @@
 //! Ecological-environment monitoring: the station registry, the HJ 212 gateway and the
 //! observation store. See README.md.
 
+pub mod aqi;
 pub mod domain;
 pub mod gateway;
 mod http;
@@ -18,7 +19,7 @@ pub use gateway::{GatewayConfig, Ingest};
 pub use service::Eco;
 
 pub const MIGRATIONS: ModuleMigrations =
-    ModuleMigrations { module: "eco", migrations: &[migration!(1, "0001_eco.sql")] };
+    ModuleMigrations { module: "eco", migrations: &[migration!(1, "0001_eco.sql"), migration!(2, "0002_aqi.sql")] };
 
 pub struct EcoModule {
     ingest: Arc<Ingest>,

@@ -289,3 +289,93 @@ pub async fn series(db: &Db, q: &SeriesQuery<'_>) -> Result<Vec<Observation>> {
         })
         .collect()
 }
+
+// ---- AQI ---------------------------------------------------------------------------------
+
+/// Valid (`N`-flagged) hourly values of some factors of one station in `[from, to)`.
+pub async fn valid_hourly(
+    db: &Db,
+    station_id: &str,
+    factors: &[&str],
+    from_ms: i64,
+    to_ms: i64,
+) -> Result<Vec<(String, i64, String)>> {
+    let mut p = Params::new();
+    let list: Vec<String> = factors.iter().map(|f| p.push(*f)).collect();
+    let sql = format!(
+        "SELECT factor, time_ms, value FROM eco_observation WHERE station_id = {} AND period = 'hour' AND flag = 'N' \
+         AND time_ms >= {} AND time_ms < {} AND factor IN ({}) ORDER BY time_ms",
+        p.push(station_id),
+        p.push(from_ms),
+        p.push(to_ms),
+        list.join(", ")
+    );
+    let rows = p.bind(&sql).fetch_all(db.pool()).await.store()?;
+    rows.iter().map(|r| Ok((r.try_get(0).store()?, r.try_get(1).store()?, r.try_get(2).store()?))).collect()
+}
+
+pub async fn upsert_aqi(db: &Db, a: &crate::aqi::StationAqi) -> Result<()> {
+    query(
+        "INSERT INTO eco_aqi (station_id, period, time_ms, standard, aqi, level, primary_pollutants, iaqi, publishable) \
+         VALUES ($1, 'hour', $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (station_id, period, time_ms) DO UPDATE SET \
+         standard = excluded.standard, aqi = excluded.aqi, level = excluded.level, \
+         primary_pollutants = excluded.primary_pollutants, iaqi = excluded.iaqi, publishable = excluded.publishable",
+    )
+    .bind(&a.station_id)
+    .bind(a.time_ms)
+    .bind(&a.standard)
+    .bind(i64::from(a.aqi))
+    .bind(i64::from(a.level))
+    .bind(a.primary.join(","))
+    .bind(serde_json::to_string(&a.iaqi).unwrap_or_else(|_| "{}".into()))
+    .bind(i32::from(a.publishable))
+    .execute(db.pool())
+    .await
+    .store()?;
+    Ok(())
+}
+
+fn aqi_of(r: &AnyRow) -> Result<crate::aqi::StationAqi> {
+    let primary: String = r.try_get("primary_pollutants").store()?;
+    let iaqi: String = r.try_get("iaqi").store()?;
+    let aqi: i64 = r.try_get("aqi").store()?;
+    let level: i64 = r.try_get("level").store()?;
+    let publishable: i32 = r.try_get("publishable").store()?;
+    Ok(crate::aqi::StationAqi {
+        station_id: r.try_get("station_id").store()?,
+        time_ms: r.try_get("time_ms").store()?,
+        standard: r.try_get("standard").store()?,
+        aqi: u32::try_from(aqi).unwrap_or(0),
+        level: u8::try_from(level).unwrap_or(0),
+        primary: primary.split(',').filter(|s| !s.is_empty()).map(str::to_owned).collect(),
+        iaqi: serde_json::from_str(&iaqi).unwrap_or_default(),
+        publishable: publishable != 0,
+    })
+}
+
+/// The newest hourly AQI of every station (one index range scan per station).
+pub async fn latest_aqi(db: &Db) -> Result<Vec<crate::aqi::StationAqi>> {
+    let rows = query(
+        "SELECT a.station_id, a.time_ms, a.standard, a.aqi, a.level, a.primary_pollutants, a.iaqi, a.publishable \
+         FROM eco_aqi a JOIN (SELECT station_id, MAX(time_ms) AS t FROM eco_aqi WHERE period = 'hour' GROUP BY station_id) m \
+         ON a.station_id = m.station_id AND a.time_ms = m.t WHERE a.period = 'hour'",
+    )
+    .fetch_all(db.pool())
+    .await
+    .store()?;
+    rows.iter().map(aqi_of).collect()
+}
+
+pub async fn aqi_series(db: &Db, station_id: &str, from_ms: i64, to_ms: i64) -> Result<Vec<crate::aqi::StationAqi>> {
+    let rows = query(
+        "SELECT station_id, time_ms, standard, aqi, level, primary_pollutants, iaqi, publishable FROM eco_aqi \
+         WHERE station_id = $1 AND period = 'hour' AND time_ms >= $2 AND time_ms < $3 ORDER BY time_ms",
+    )
+    .bind(station_id)
+    .bind(from_ms)
+    .bind(to_ms)
+    .fetch_all(db.pool())
+    .await
+    .store()?;
+    rows.iter().map(aqi_of).collect()
+}

@@ -8,7 +8,7 @@ use qy_kernel::Clock;
 use qy_storage::Db;
 
 use super::Connections;
-use crate::domain::observation::{extract, Extracted};
+use crate::domain::observation::{extract, Extracted, Period};
 use crate::store::{self, Upload};
 
 /// The result of handling one frame.
@@ -31,6 +31,7 @@ struct Known {
     password: String,
     allow_legacy: bool,
     active: bool,
+    air: bool,
     fetched_at: i64,
 }
 
@@ -73,6 +74,7 @@ impl Ingest {
             password,
             allow_legacy: s.allow_swapped_crc,
             active: s.active,
+            air: s.kind == crate::domain::station::StationKind::Air,
             fetched_at: now,
         });
         if let (Some(k), Ok(mut m)) = (&known, self.stations.lock()) {
@@ -109,10 +111,11 @@ impl Ingest {
         if !known.active {
             return Outcome::Rejected(format!("MN {}: station is deactivated", packet.mn));
         }
-        self.accept(&packet, &known.station_id, frame, peer).await
+        self.accept(&packet, &known, frame, peer).await
     }
 
-    async fn accept(&self, packet: &Packet, station_id: &str, frame: &Frame, peer: &str) -> Outcome {
+    async fn accept(&self, packet: &Packet, known: &Known, frame: &Frame, peer: &str) -> Outcome {
+        let station_id = known.station_id.as_str();
         let now = self.clock.now_ms();
         // Split uploads (Flag D, PNUM/PNO) are joined before storing; only the part that
         // completes a group is acknowledged, after the whole group is committed.
@@ -131,7 +134,7 @@ impl Ingest {
             Extracted::MissingDataTime => {
                 return Outcome::Rejected(format!("MN {}: data upload without DataTime", packet.mn));
             }
-            Extracted::Observations { items, .. } => {
+            Extracted::Observations { items, period } => {
                 let upload = Upload {
                     station_id,
                     qn: packet.qn.as_deref().unwrap_or(""),
@@ -142,7 +145,17 @@ impl Ingest {
                     observations: &items,
                 };
                 match store::store_upload(&self.db, &upload).await {
-                    Ok(true) => metrics::counter!("qy_eco_observations_total").increment(items.len() as u64),
+                    Ok(true) => {
+                        metrics::counter!("qy_eco_observations_total").increment(items.len() as u64);
+                        if known.air && period == Period::Hour {
+                            // Derived data: a failure is logged, the upload stays acknowledged.
+                            if let Some(t) = items.first().map(|o| o.time_ms) {
+                                if let Err(e) = crate::aqi::update_hourly(&self.db, station_id, t).await {
+                                    tracing::warn!(code = %e.code, "hourly AQI not updated");
+                                }
+                            }
+                        }
+                    }
                     Ok(false) => metrics::counter!("qy_eco_hj212_duplicates_total").increment(1),
                     Err(e) => return Outcome::Unavailable(format!("{}: {}", e.code, e.detail)),
                 }

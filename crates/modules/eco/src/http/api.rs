@@ -10,6 +10,7 @@ use qy_web::{ApiJson, ApiResult, ApiUser, AppState, Problem};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::aqi::StationAqi;
 use crate::domain::factor::{self, Factor};
 use crate::domain::observation::{Observation, Period};
 use crate::domain::perm;
@@ -26,6 +27,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(observations))
         .routes(routes!(latest))
         .routes(routes!(connections))
+        .routes(routes!(latest_aqi))
+        .routes(routes!(station_aqi))
 }
 
 /// The factor catalogue (HJ 212-2017 Appendix B codes).
@@ -177,4 +180,33 @@ async fn connections(Extension(ctx): Extension<Ctx>, ApiUser(p): ApiUser) -> Api
         return Err(Error::forbidden("eco.forbidden", "needs eco.stations.manage").into());
     }
     Ok(Json(ctx.ingest.connections.all()))
+}
+
+/// The newest hourly AQI of every air station (HJ 633; version chosen by the hour's time).
+#[utoipa::path(get, path = "/api/v1/eco/aqi", tag = "eco", security(()), responses((status = 200, body = Vec<StationAqi>)))]
+async fn latest_aqi(State(state): State<AppState>) -> ApiResult<Json<Vec<StationAqi>>> {
+    Ok(Json(crate::store::latest_aqi(&state.db).await?))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+struct RangeParams {
+    /// Start, epoch milliseconds (default: 24 hours ago).
+    from: Option<i64>,
+    /// End (exclusive), epoch milliseconds (default: now).
+    to: Option<i64>,
+}
+
+/// A station's hourly AQI over a time range.
+#[utoipa::path(get, path = "/api/v1/eco/stations/{id}/aqi", tag = "eco", security(()), params(("id" = String, Path), RangeParams),
+    responses((status = 200, body = Vec<StationAqi>), (status = 400, body = Problem), (status = 404, body = Problem)))]
+async fn station_aqi(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(q): Query<RangeParams>,
+) -> ApiResult<Json<Vec<StationAqi>>> {
+    service(&state).station(&id).await?;
+    let now = state.now_ms();
+    Ok(Json(
+        crate::store::aqi_series(&state.db, &id, q.from.unwrap_or(now - 86_400_000), q.to.unwrap_or(now + 1)).await?,
+    ))
 }

@@ -29,6 +29,7 @@ struct Row {
     station: Station,
     values: Vec<Cell>,
     online: bool,
+    aqi: Option<crate::aqi::StationAqi>,
 }
 
 #[derive(Serialize)]
@@ -72,12 +73,14 @@ async fn stations_page(
     let svc = service(&state);
     let stations = svc.stations(None, kind).await.map_err(err)?;
     let latest = svc.latest(None, None).await.map_err(err)?;
+    let aqi = crate::store::latest_aqi(&state.db).await.map_err(err)?;
     let rows: Vec<Row> = stations
         .into_iter()
         .map(|s| {
             let values = headline(&s, &latest);
             let online = ctx.ingest.connections.get(&s.mn).is_some();
-            Row { station: s, values, online }
+            let aqi = aqi.iter().find(|a| a.station_id == s.id).cloned();
+            Row { station: s, values, online, aqi }
         })
         .collect();
     let air: Vec<&Row> = rows.iter().filter(|r| r.station.kind == StationKind::Air).collect();
@@ -125,7 +128,14 @@ async fn station_page(
         })
         .collect();
     let online = ctx.ingest.connections.get(&station.mn);
-    Ok(render(&state, &base, "eco/station.html", context! { station, latest, codes, table, online }))
+    let aqi = crate::store::aqi_series(&state.db, &id, now - 86_400_000, now + 1).await.map_err(err)?;
+    let current_aqi = aqi.last().cloned();
+    Ok(render(
+        &state,
+        &base,
+        "eco/station.html",
+        context! { station, latest, codes, table, online, aqi => current_aqi },
+    ))
 }
 
 async fn admin_page(

@@ -312,8 +312,8 @@ fn weather_at(s: &SimStation, p: &Profile, t: &Local, at_ms: i64) -> Weather {
     let dry = p.dust >= 1.0;
 
     let mean = 6.0 - 0.005 * (p.altitude - 2260.0) + (36.6 - s.latitude);
-    let amplitude = if dry { 13.5 } else { 12.0 };
-    let diurnal = if dry { 8.0 } else { 6.5 };
+    let amplitude = if dry { 13.0 } else { 12.0 };
+    let diurnal = if dry { 7.5 } else { 6.5 };
     let temperature = mean - amplitude * annual(doy, 15.0)
         + diurnal * (TAU * (h - 16.0) / 24.0).cos()
         + 2.5 * smooth(p.region_seed, 1, hours, 48.0)
@@ -326,7 +326,8 @@ fn weather_at(s: &SimStation, p: &Profile, t: &Local, at_ms: i64) -> Weather {
     let chance = p.dust * (0.03 + 0.22 * spring);
     let day = t.day_number as u64;
     let dust = if unit(hash(p.region_seed, 0xD057, day)) < chance {
-        (0.5 + 0.5 * unit(hash(p.region_seed, 0xD058, day))) * bell(h, 15.5, 4.0)
+        // Off-season events are weaker (blowing dust rather than spring sandstorms).
+        (0.5 + 0.5 * unit(hash(p.region_seed, 0xD058, day))) * (0.3 + 0.7 * spring) * bell(h, 15.5, 4.0)
     } else {
         0.0
     };
@@ -370,15 +371,15 @@ fn air(s: &SimStation, p: &Profile, t: &Local, w: &Weather, at_ms: i64) -> [f64;
     let rush = bell(h, 8.5, 1.3) + 0.9 * bell(h, 19.0, 1.8);
 
     // Particulates: heating-season combustion, stagnant nights, spring dust.
-    let pm25_base = (8.0 + 17.0 * u) * (1.0 + 1.4 * heat * (0.4 + 0.6 * u)) * w.stagnation * syn;
+    let pm25_base = (8.0 + 17.0 * u) * (1.0 + 1.1 * heat * (0.4 + 0.6 * u)) * w.stagnation * syn;
     let fine_ratio = 0.42 + 0.15 * heat;
     let dust_pm10 = w.dust * 520.0 * p.dust.max(0.3);
     let spring_wind = 1.0 + 0.35 * season_bell(doy, 100.0, 32.0) * p.dust;
     let pm10 = ((pm25_base / fine_ratio) * spring_wind + dust_pm10) * jitter(s.seed, 23, at_ms, 0.05);
     let pm25 = ((pm25_base + 0.18 * dust_pm10) * jitter(s.seed, 24, at_ms, 0.05)).min(pm10);
 
-    let so2 = ((2.5 + 7.5 * u) * (1.0 + 1.3 * heat) * w.stagnation.sqrt() * syn * jitter(s.seed, 25, at_ms, 0.08))
-        .max(2.0);
+    let so2 =
+        ((2.5 + 7.5 * u) * (1.0 + 1.3 * heat) * w.stagnation.sqrt() * syn * jitter(s.seed, 25, at_ms, 0.08)).max(2.0);
     let no2 = ((4.0 + 28.0 * u)
         * (0.75 + 0.4 * heat)
         * (1.0 + 0.6 * u * rush)
@@ -397,8 +398,8 @@ fn air(s: &SimStation, p: &Profile, t: &Local, w: &Weather, at_ms: i64) -> [f64;
     // Ozone: high plateau background peaking in late spring/early summer, afternoon
     // photochemistry, night-time titration by NO in towns.
     let o3_season = 0.5 + 0.5 * annual(doy, 155.0);
-    let background = 45.0 + 45.0 * o3_season + 15.0 * (1.0 - u);
-    let photo = (20.0 + 70.0 * o3_season) * w.sunshine;
+    let background = 45.0 + 40.0 * o3_season + 15.0 * (1.0 - u);
+    let photo = (20.0 + 60.0 * o3_season) * w.sunshine;
     let titration = 1.0 - 0.45 * u * (1.0 - w.sunshine) - 0.1 * u * rush;
     let o3 = ((background * titration + photo)
         * (0.18 * smooth(p.region_seed, 28, hours, 48.0)).exp()
@@ -454,18 +455,16 @@ fn water(s: &SimStation, p: &Profile, t: &Local, w: &Weather, at_ms: i64) -> [f6
         + 0.01 * signed(hash(s.seed, 41, at_ms.div_euclid(1000) as u64));
 
     let (cod_base, nh3_base, tp_base, tp_flood) = match p.water {
-        WaterBody::Huangshui if down => (4.2, 0.55, 0.11, 1.5),
+        WaterBody::Huangshui if down => (3.8, 0.45, 0.085, 1.5),
         WaterBody::Huangshui => (2.4, 0.25, 0.06, 1.5),
         WaterBody::YellowRiver => (2.0, 0.12, 0.04, 3.0),
         WaterBody::Source => (1.6, 0.06, 0.03, 2.0),
         WaterBody::Lake => (2.2, 0.05, 0.015, 0.8),
         WaterBody::Tributary => (1.8, 0.08, 0.03, 1.5),
     };
-    let cod_mn = cod_base
-        * (1.0 + 0.6 * flood + 0.3 * melt)
-        * (0.22 * noise(34, 40.0)).exp()
-        * jitter(s.seed, 38, at_ms, 0.03);
-    let nh3_low_flow = if down { 1.1 } else { 0.3 };
+    let cod_mn =
+        cod_base * (1.0 + 0.6 * flood + 0.3 * melt) * (0.22 * noise(34, 40.0)).exp() * jitter(s.seed, 38, at_ms, 0.03);
+    let nh3_low_flow = if down { 0.9 } else { 0.3 };
     let nh3 = nh3_base
         * (1.0 + nh3_low_flow * low_flow)
         * (1.0 - 0.25 * flood)
@@ -479,19 +478,24 @@ fn water(s: &SimStation, p: &Profile, t: &Local, w: &Weather, at_ms: i64) -> [f6
     [ph, dissolved_oxygen, wt, cod_mn, nh3, tp]
 }
 
-/// The data flag of factor number `factor` at `at_ms`: `N` except ~1 % of 10-minute slots
-/// (maintenance `M`, fault `D`, calibration `C`, logger↔instrument comms `B`).
+/// The data flag of factor number `factor` at `at_ms`: `N`, except in ~1 % of a station's
+/// 10-minute slots, where one factor (drawn per slot) is flagged maintenance `M`, fault `D`,
+/// calibration `C` or logger↔instrument communication `B`.
 pub(crate) fn data_flag(s: &SimStation, factor: usize, at_ms: i64) -> &'static str {
     let slot = at_ms.div_euclid(600_000) as u64;
-    let h = hash(s.seed, 0xF1A6 + factor as u64, slot);
-    let u = unit(h);
+    let u = unit(hash(s.seed, 0xF1A6, slot));
     if u >= 0.01 {
         return "N";
     }
-    match u * 100.0 {
-        x if x < 0.35 => "M",
-        x if x < 0.60 => "D",
-        x if x < 0.85 => "C",
+    let n = s.kind.factors().len().max(1) as u64;
+    let h = hash(s.seed, 0xF1A7, slot);
+    if (h % n) as usize != factor {
+        return "N";
+    }
+    match (h >> 32) % 20 {
+        0..=6 => "M",
+        7..=11 => "D",
+        12..=16 => "C",
         _ => "B",
     }
 }

@@ -313,7 +313,13 @@ impl Logger {
     }
 }
 
-fn handle_reply(station: &SimStation, queue: &mut VecDeque<Pending>, stats: &mut SimReport, p: &Packet, out: &mut String) {
+fn handle_reply(
+    station: &SimStation,
+    queue: &mut VecDeque<Pending>,
+    stats: &mut SimReport,
+    p: &Packet,
+    out: &mut String,
+) {
     match p.cn.as_str() {
         "9014" => {
             let pos = p.qn.as_ref().and_then(|qn| queue.iter().position(|x| &x.qn == qn));

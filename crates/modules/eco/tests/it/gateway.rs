@@ -2,7 +2,7 @@ use std::time::Duration;
 
 use qy_eco::GatewayConfig;
 
-use crate::harness::{hourly, start, PW};
+use crate::harness::{hourly, hourly_on, start, PW};
 
 const WAIT: Duration = Duration::from_secs(10);
 const QUIET: Duration = Duration::from_millis(400);
@@ -147,4 +147,27 @@ async fn a_thousand_stations_connected_at_once_are_all_acknowledged() {
     assert_eq!(acked, n);
     assert_eq!(gw.ingest.connections.all().len(), n, "all connections stay open and registered");
     assert_eq!(gw.count("eco_packet").await, n as i64);
+}
+
+#[tokio::test]
+async fn an_hourly_upload_of_an_air_station_updates_its_aqi_under_the_standard_of_its_time() {
+    let gw = start(GatewayConfig::default()).await;
+    let id = gw.station("QH632801A008", false).await;
+    let mut c = gw.connect().await;
+    // 2026-03-15: HJ 633-2026, whose hourly report rates 1-h PM on the daily breakpoints.
+    c.send(hourly_on("20260315", "QH632801A008", "20260315100000001", PW, "09", "75").as_bytes()).await;
+    assert_eq!(c.reply(WAIT).await.expect("ack").cn, "9014");
+    let aqi = qy_eco::store::latest_aqi(&gw.db).await.unwrap();
+    let a = aqi.iter().find(|a| a.station_id == id).expect("aqi row");
+    // PM2.5 75: (150-100)/(115-60)*(75-60)+100 = 113.6 -> 114; PM10 80 -> 72.
+    assert_eq!((a.aqi, a.level, a.standard.as_str()), (114, 3, "hj633-2026"));
+    assert_eq!(a.primary, ["pm25_1h"]);
+    // HJ 633-2026 §5.3: with indicators missing, an AQI above 100 is still published ...
+    assert!(a.publishable);
+    // ... but one of 100 or below is not (only the individual values are).
+    c.send(hourly_on("20260315", "QH632801A008", "20260315110000001", PW, "10", "20").as_bytes()).await;
+    assert_eq!(c.reply(WAIT).await.expect("ack").cn, "9014");
+    let aqi = qy_eco::store::latest_aqi(&gw.db).await.unwrap();
+    let a = aqi.iter().find(|a| a.station_id == id).expect("aqi row");
+    assert!(a.aqi <= 100 && !a.publishable, "{a:?}");
 }

@@ -110,8 +110,12 @@ impl Client {
 
 /// An hourly upload (CN 2061) asking for an answer (Flag=5: 2017 edition, A bit).
 pub fn hourly(mn: &str, qn: &str, pw: &str, hour: &str, pm25: &str) -> String {
+    hourly_on("20260115", mn, qn, pw, hour, pm25)
+}
+
+pub fn hourly_on(date: &str, mn: &str, qn: &str, pw: &str, hour: &str, pm25: &str) -> String {
     qy_hj212::encode_frame(&format!(
-        "QN={qn};ST=22;CN=2061;PW={pw};MN={mn};Flag=5;CP=&&DataTime=20260115{hour}0000;\
+        "QN={qn};ST=22;CN=2061;PW={pw};MN={mn};Flag=5;CP=&&DataTime={date}{hour}0000;\
          a34004-Avg={pm25},a34004-Flag=N;a34002-Avg=80,a34002-Flag=N&&"
     ))
 }
