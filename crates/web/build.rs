@@ -7,7 +7,11 @@ use std::path::Path;
 fn main() {
     let out = std::env::var("OUT_DIR").unwrap_or_else(|_| ".".into());
     let web = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../web/node_modules");
-    let libs = [("htmx.org/dist/htmx.min.js", "htmx.min.js")];
+    let libs = [
+        ("htmx.org/dist/htmx.min.js", "htmx.min.js"),
+        ("leaflet/dist/leaflet.js", "leaflet.js"),
+        ("leaflet/dist/leaflet.css", "leaflet.css"),
+    ];
     for (src, dest) in libs {
         let src = web.join(src);
         println!("cargo:rerun-if-changed={}", src.display());

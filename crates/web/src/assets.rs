@@ -34,6 +34,22 @@ const ASSETS: &[Asset] = &[
         mime: "text/javascript; charset=utf-8",
         bytes: include_bytes!(concat!(env!("OUT_DIR"), "/htmx.min.js")),
     },
+    Asset {
+        logical: "leaflet.js",
+        mime: "text/javascript; charset=utf-8",
+        bytes: include_bytes!(concat!(env!("OUT_DIR"), "/leaflet.js")),
+    },
+    Asset {
+        logical: "leaflet.css",
+        mime: "text/css; charset=utf-8",
+        bytes: include_bytes!(concat!(env!("OUT_DIR"), "/leaflet.css")),
+    },
+    // Our own map script (eco module pages); plain JavaScript, no build step.
+    Asset {
+        logical: "eco-map.js",
+        mime: "text/javascript; charset=utf-8",
+        bytes: include_bytes!("../../../web/static/eco-map.js"),
+    },
 ];
 
 struct Index {

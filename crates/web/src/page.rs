@@ -137,6 +137,9 @@ pub fn render_with_status(state: &AppState, base: &Base, status: StatusCode, tem
         css => assets::url("qingyun.css"),
         js => assets::url("qingyun.js"),
         htmx => assets::url("htmx.min.js"),
+        leaflet_js => assets::url("leaflet.js"),
+        leaflet_css => assets::url("leaflet.css"),
+        eco_map_js => assets::url("eco-map.js"),
         favicon => assets::url("favicon.svg"),
         ..ctx
     };

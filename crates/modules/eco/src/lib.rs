@@ -57,6 +57,7 @@ impl Module for EcoModule {
             ("eco/stations.html", include_str!("../templates/stations.html")),
             ("eco/station.html", include_str!("../templates/station.html")),
             ("eco/admin_stations.html", include_str!("../templates/admin_stations.html")),
+            ("eco/map.html", include_str!("../templates/map.html")),
         ]
     }
     fn locales(&self) -> &'static [FtlSource] {

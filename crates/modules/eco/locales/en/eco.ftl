@@ -76,3 +76,7 @@ eco-aqi-level-4 = Moderately polluted
 eco-aqi-level-5 = Heavily polluted
 eco-aqi-level-6 = Severely polluted
 eco-aqi-primary = Primary pollutant
+eco-nav-map = Air quality map
+eco-map-title = Live air quality map of Qinghai
+eco-map-intro = Stations are coloured by their latest hourly AQI category and refresh every minute.
+eco-map-noscript = The map needs JavaScript; the same data is in

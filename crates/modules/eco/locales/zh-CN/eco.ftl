@@ -76,3 +76,7 @@ eco-aqi-level-4 = 中度污染
 eco-aqi-level-5 = 重度污染
 eco-aqi-level-6 = 严重污染
 eco-aqi-primary = 首要污染物
+eco-nav-map = 空气质量地图
+eco-map-title = 青海省空气质量实时地图
+eco-map-intro = 站点按最新小时 AQI 类别着色，每分钟刷新。
+eco-map-noscript = 地图需要 JavaScript；同样的数据见

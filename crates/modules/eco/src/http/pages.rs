@@ -21,6 +21,8 @@ pub fn router() -> Router<AppState> {
         .route("/eco/stations", get(stations_page))
         .route("/eco/stations/{id}", get(station_page))
         .route("/admin/eco/stations", get(admin_page).post(create_station))
+        .route("/eco/map", get(map_page))
+        .route("/eco/geo/prefectures.geojson", get(prefectures))
 }
 
 /// A station with its headline values, for lists.
@@ -201,4 +203,30 @@ async fn create_station(
     };
     service(&state).create_station(Some(&user.principal), state.regions.as_ref(), new).await.map_err(err)?;
     Ok(Redirect::to("/admin/eco/stations?done=created").into_response())
+}
+
+/// Required attribution of the bundled boundaries (ODbL 1.0; see data/README-geo.md).
+const GEO_ATTRIBUTION: &str = "Boundaries © OpenStreetMap contributors (ODbL 1.0), via geoBoundaries";
+
+async fn map_page(State(state): State<AppState>, base: Base) -> Response {
+    let t = |k: &str| state.i18n.t(base.lang, k, &[]);
+    let labels = serde_json::json!({
+        "level1": t("eco-aqi-level-1"), "level2": t("eco-aqi-level-2"), "level3": t("eco-aqi-level-3"),
+        "level4": t("eco-aqi-level-4"), "level5": t("eco-aqi-level-5"), "level6": t("eco-aqi-level-6"),
+        "air": t("eco-kind-air"), "surface_water": t("eco-kind-surface_water"),
+        "pollution_source": t("eco-kind-pollution_source"), "nodata": t("eco-no-data"),
+    });
+    render(&state, &base, "eco/map.html", context! { labels, attribution => GEO_ATTRIBUTION })
+}
+
+/// Qinghai's eight prefectures (GeoJSON, WGS84), bundled with the binary.
+async fn prefectures() -> Response {
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, "application/geo+json"),
+            (axum::http::header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        include_str!("../../data/qinghai-prefectures.geojson"),
+    )
+        .into_response()
 }
