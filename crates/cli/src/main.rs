@@ -42,6 +42,9 @@ enum Command {
     Backup { file: PathBuf },
     /// Replace the SQLite database with FILE (stop the server first).
     Restore { file: PathBuf },
+    /// Simulators that speak the platform's protocols over real connections.
+    #[command(subcommand)]
+    Simulate(SimulateCommand),
     /// Standards tools that work without the server.
     #[command(subcommand)]
     Tools(tools::ToolsCommand),
@@ -74,6 +77,31 @@ enum UserCommand {
     List,
     /// Disable an account (ends its sessions).
     Disable { username: String },
+}
+
+#[derive(Subcommand)]
+enum SimulateCommand {
+    /// Qinghai monitoring stations sending HJ 212 data over TCP (one connection each).
+    Hj212 {
+        /// How many stations (the first 20 are named Qinghai sites).
+        #[arg(long, default_value_t = 20)]
+        stations: usize,
+        /// Seconds between two packets of one station.
+        #[arg(long, default_value_t = 30)]
+        interval: u64,
+        /// The gateway (default: QY_HJ212_ADDR).
+        #[arg(long)]
+        target: Option<String>,
+        /// 2011 real-time, 2051 minute, 2061 hourly data.
+        #[arg(long, default_value = "2011")]
+        cn: String,
+        /// Packets per station, then stop (default: until Ctrl-C).
+        #[arg(long)]
+        packets: Option<u64>,
+        /// Register the stations in the database first (QY_DATABASE_URL / QY_DATA_DIR).
+        #[arg(long)]
+        register: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -157,6 +185,27 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Restore { file } => restore(&config, &file).await,
+        Command::Simulate(SimulateCommand::Hj212 { stations, interval, target, cn, packets, register }) => {
+            let stations = qy_eco::simulator::stations(stations);
+            if register {
+                let app = qy_server::build(&config).await.map_err(|e| anyhow!(e))?;
+                let eco = qy_eco::Eco::new(app.state.db.clone(), Arc::new(SystemClock));
+                let n = qy_eco::demo::register(&eco, app.state.regions.as_ref(), &stations).await.map_err(kerr)?;
+                eprintln!("registered {n} new stations");
+            }
+            let mut sim = qy_eco::simulator::SimConfig::new(target.unwrap_or(config.hj212_addr.clone()), stations);
+            sim.interval = std::time::Duration::from_secs(interval.max(1));
+            sim.cn = cn;
+            sim.packets_per_station = packets;
+            let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+            tokio::spawn(async move {
+                let _ = tokio::signal::ctrl_c().await;
+                let _ = stop_tx.send(true);
+            });
+            let report = qy_eco::simulator::run(sim, stop_rx).await;
+            println!("{}", serde_json::to_string(&report)?);
+            Ok(if report.errors == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+        }
         Command::Tools(_) => Ok(ExitCode::SUCCESS),
     }
 }
@@ -202,10 +251,41 @@ async fn serve(mut config: Config, demo: bool) -> anyhow::Result<ExitCode> {
     let hj212 = tokio::net::TcpListener::bind(&config.hj212_addr)
         .await
         .with_context(|| format!("cannot listen for HJ 212 on {}", config.hj212_addr))?;
-    println!("HJ 212 gateway for monitoring stations at {}", hj212.local_addr()?);
+    let hj212_addr = hj212.local_addr()?;
+    println!("HJ 212 gateway for monitoring stations at {hj212_addr}");
+    if demo {
+        start_demo_stations(&app, &config, hj212_addr.to_string()).await?;
+    }
     qy_server::serve(app, listener, Some(hj212), &config).await?;
     Ok(ExitCode::SUCCESS)
 }
+
+/// The live demo: simulated Qinghai stations with a day of history, then live data over TCP.
+async fn start_demo_stations(app: &qy_server::App, config: &Config, target: String) -> anyhow::Result<()> {
+    let stations = qy_eco::simulator::stations(DEMO_STATIONS);
+    let eco = qy_eco::Eco::new(app.state.db.clone(), Arc::new(SystemClock));
+    let added = qy_eco::demo::register(&eco, app.state.regions.as_ref(), &stations).await.map_err(kerr)?;
+    if added > 0 {
+        let n = qy_eco::demo::backfill(&app.ingest, &stations, SystemClock.now_ms(), 24).await;
+        println!("Registered {added} simulated monitoring stations and fed them a day of hourly history ({n} uploads)");
+    }
+    let _ = config;
+    for (cn, secs) in [("2011", 30), ("2061", 600)] {
+        let mut sim = qy_eco::simulator::SimConfig::new(target.clone(), stations.clone());
+        sim.cn = cn.into();
+        sim.interval = std::time::Duration::from_secs(secs);
+        // The demo's simulators run until the process ends.
+        let (_keep, stop) = tokio::sync::watch::channel(false);
+        tokio::spawn(async move {
+            let _keep = _keep;
+            qy_eco::simulator::run(sim, stop).await;
+        });
+    }
+    Ok(())
+}
+
+/// Stations in the live demo: the 20 named sites and a few more across the counties.
+const DEMO_STATIONS: usize = 40;
 
 async fn user(cmd: UserCommand, config: Config) -> anyhow::Result<ExitCode> {
     let app = qy_server::build(&config).await.map_err(|e| anyhow!(e))?;

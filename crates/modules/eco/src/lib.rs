@@ -2,11 +2,12 @@
 //! observation store. See README.md.
 
 pub mod aqi;
+pub mod demo;
 pub mod domain;
 pub mod gateway;
 mod http;
 pub mod service;
-// pub mod simulator; (being written)
+pub mod simulator;
 pub mod store;
 
 use std::sync::Arc;

@@ -40,7 +40,7 @@ const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
 pub struct SimConfig {
     /// Platform address, e.g. `127.0.0.1:8212`.
     pub target: String,
-    /// The stations (see [`super::stations`]).
+    /// The stations (see [`stations`](super::stations())).
     pub stations: Vec<SimStation>,
     /// Time between two packets of one station.
     pub interval: Duration,
@@ -80,7 +80,8 @@ pub struct SimReport {
     pub reconnects: u64,
     /// Retransmissions of packets already sent once (after a reconnect or an ack timeout).
     pub resent: u64,
-    /// Failed connects, broken connections, undecodable replies, dropped packets.
+    /// Failed connects, lost connections (closed by the platform included), undecodable
+    /// replies, packets dropped from a full queue or never acknowledged.
     pub errors: u64,
 }
 
@@ -189,13 +190,9 @@ struct Logger {
 
 impl Logger {
     /// Drop the connection and schedule a reconnect with backoff.
-    fn broken(&mut self, why: &str, error: bool) {
-        if error {
-            self.stats.errors += 1;
-            tracing::warn!(mn = %self.station.mn, reason = why, "connection lost");
-        } else {
-            tracing::info!(mn = %self.station.mn, reason = why, "connection closed");
-        }
+    fn broken(&mut self, why: &str) {
+        self.stats.errors += 1;
+        tracing::warn!(mn = %self.station.mn, reason = why, unacked = self.queue.len(), "connection lost");
         self.conn = None;
         for p in &mut self.queue {
             p.last_tx = None;
@@ -221,7 +218,7 @@ impl Logger {
             return;
         }
         if let Err(e) = write(&mut conn.wr, &bytes).await {
-            self.broken(&format!("write: {e}"), true);
+            self.broken(&format!("write: {e}"));
             return;
         }
         let now = Instant::now();
@@ -256,7 +253,7 @@ impl Logger {
         }
         self.ever_connected = true;
         self.backoff = BACKOFF_START;
-        tracing::info!(mn = %self.station.mn, target = %self.shared.target, queued = self.queue.len(), "connected");
+        tracing::debug!(mn = %self.station.mn, target = %self.shared.target, queued = self.queue.len(), "connected");
         self.conn = Some(Conn { rd, wr, decoder: Decoder::new() });
         self.transmit(|_| true).await;
     }
@@ -307,7 +304,7 @@ impl Logger {
         }
         if let Some(conn) = self.conn.as_mut() {
             if let Err(e) = write(&mut conn.wr, replies.as_bytes()).await {
-                self.broken(&format!("write: {e}"), true);
+                self.broken(&format!("write: {e}"));
             }
         }
     }
@@ -423,17 +420,23 @@ async fn station_task(
                     next_send = now + interval;
                 }
             }
-            Event::Read(Ok(0)) => lg.broken("closed by platform", false),
+            Event::Read(Ok(0)) => lg.broken("closed by the platform"),
             Event::Read(Ok(n)) => {
                 lg.received(buf.get(..n).unwrap_or_default()).await;
             }
-            Event::Read(Err(e)) => lg.broken(&format!("read: {e}"), true),
-            Event::Connect => lg.connect().await,
+            Event::Read(Err(e)) => lg.broken(&format!("read: {e}")),
+            Event::Connect => {
+                // A stop request interrupts a slow connect.
+                tokio::select! {
+                    () = lg.connect() => {}
+                    r = stop.changed(), if stop_open => stop_open = r.is_ok(),
+                }
+            }
             Event::Retry => {
                 let now = Instant::now();
                 let due = |p: &Pending| p.last_tx.is_some_and(|t| t + ACK_TIMEOUT <= now);
                 if lg.queue.iter().any(|p| due(p) && p.retries >= ACK_RETRIES) {
-                    lg.broken("no acknowledgement after retries", true);
+                    lg.broken("no acknowledgement after retries");
                 } else {
                     lg.transmit(due).await;
                 }
