@@ -57,3 +57,18 @@ test("region search updates as one types (htmx) and works without JavaScript", a
     await browser.close();
   }
 });
+
+test("the live map draws Qinghai and the stations coloured by AQI", async () => {
+  const browser = await launch();
+  try {
+    const page = await browser.newPage({ locale: "zh-CN" });
+    await page.goto(base + "/eco/map");
+    // Prefecture polygons plus one circle per station.
+    await page.waitForFunction(() => document.querySelectorAll("#map path.leaflet-interactive").length >= 8 + 20);
+    const fills = await page.$$eval("#map path.leaflet-interactive", (ps) => ps.map((p) => p.getAttribute("fill")));
+    assert.ok(fills.some((f) => ["#00E400", "#FFFF00", "#FF7E00", "#FF0000", "#99004C", "#7E0023"].includes(f)), "AQI colours");
+    assert.match(await page.textContent(".leaflet-control-attribution"), /OpenStreetMap/);
+  } finally {
+    await browser.close();
+  }
+});
