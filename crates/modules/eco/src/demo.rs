@@ -32,6 +32,15 @@ pub async fn register(eco: &Eco, regions: &dyn RegionDirectory, stations: &[SimS
             longitude: s.longitude,
             password: s.password.clone(),
             allow_swapped_crc: false,
+            water_body: Some(if s.name.contains('湖') { "lake" } else { "river" }.to_owned()),
+            // Source regions and the lake are held to class II, the rest to class III.
+            target_class: (s.kind == SimKind::SurfaceWater).then(|| {
+                if s.name.contains("湟水") || s.name.contains("黄河") {
+                    3
+                } else {
+                    2
+                }
+            }),
         };
         eco.create_station(None, regions, new).await?;
         added += 1;

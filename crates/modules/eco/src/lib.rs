@@ -9,6 +9,7 @@ mod http;
 pub mod service;
 pub mod simulator;
 pub mod store;
+pub mod water;
 
 use std::sync::Arc;
 
@@ -19,8 +20,10 @@ use qy_web::{AppState, Cloud, Module, NavItem};
 pub use gateway::{GatewayConfig, Ingest};
 pub use service::Eco;
 
-pub const MIGRATIONS: ModuleMigrations =
-    ModuleMigrations { module: "eco", migrations: &[migration!(1, "0001_eco.sql"), migration!(2, "0002_aqi.sql")] };
+pub const MIGRATIONS: ModuleMigrations = ModuleMigrations {
+    module: "eco",
+    migrations: &[migration!(1, "0001_eco.sql"), migration!(2, "0002_aqi.sql"), migration!(3, "0003_water.sql")],
+};
 
 pub struct EcoModule {
     ingest: Arc<Ingest>,

@@ -47,6 +47,8 @@ impl Eco {
             latitude: new.latitude,
             longitude: new.longitude,
             allow_swapped_crc: new.allow_swapped_crc,
+            water_body: new.water_body.clone().unwrap_or_else(|| "river".to_owned()),
+            target_class: new.target_class,
             active: true,
             created_at: self.clock.now_ms(),
             last_packet_at: None,

@@ -11,7 +11,7 @@ use crate::domain::station::{Station, StationKind};
 // ---- stations ----------------------------------------------------------------------------
 
 const STATION_COLUMNS: &str = "id, mn, name, kind, st, region_code, latitude, longitude, allow_swapped_crc, active, \
-     created_at, last_packet_at";
+     created_at, last_packet_at, water_body, target_class";
 
 fn station_of(r: &AnyRow) -> Result<Station> {
     let kind: String = r.try_get("kind").store()?;
@@ -27,6 +27,8 @@ fn station_of(r: &AnyRow) -> Result<Station> {
         latitude: r.try_get("latitude").store()?,
         longitude: r.try_get("longitude").store()?,
         allow_swapped_crc: swapped != 0,
+        water_body: r.try_get("water_body").store()?,
+        target_class: r.try_get::<Option<i32>, _>("target_class").store()?.and_then(|c| u8::try_from(c).ok()),
         active: active != 0,
         created_at: r.try_get("created_at").store()?,
         last_packet_at: r.try_get("last_packet_at").store()?,
@@ -36,7 +38,7 @@ fn station_of(r: &AnyRow) -> Result<Station> {
 pub async fn insert_station(db: &Db, s: &Station, password: &str) -> Result<()> {
     query(
         "INSERT INTO eco_station (id, mn, name, kind, st, region_code, latitude, longitude, password, allow_swapped_crc, \
-         active, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+         active, created_at, water_body, target_class) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
     )
     .bind(&s.id)
     .bind(&s.mn)
@@ -50,6 +52,8 @@ pub async fn insert_station(db: &Db, s: &Station, password: &str) -> Result<()> 
     .bind(i32::from(s.allow_swapped_crc))
     .bind(i32::from(s.active))
     .bind(s.created_at)
+    .bind(&s.water_body)
+    .bind(s.target_class.map(i32::from))
     .execute(db.pool())
     .await
     .store()?;
@@ -378,4 +382,70 @@ pub async fn aqi_series(db: &Db, station_id: &str, from_ms: i64, to_ms: i64) -> 
     .await
     .store()?;
     rows.iter().map(aqi_of).collect()
+}
+
+// ---- water class -------------------------------------------------------------------------
+
+pub async fn upsert_water_class(db: &Db, w: &crate::water::StationWaterClass) -> Result<()> {
+    query(
+        "INSERT INTO eco_water_class (station_id, period, time_ms, class, worst, per_item) VALUES ($1, 'hour', $2, $3, $4, $5) \
+         ON CONFLICT (station_id, period, time_ms) DO UPDATE SET class = excluded.class, worst = excluded.worst, \
+         per_item = excluded.per_item",
+    )
+    .bind(&w.station_id)
+    .bind(w.time_ms)
+    .bind(i32::from(w.class))
+    .bind(w.worst.join(","))
+    .bind(serde_json::to_string(&w.per_item).unwrap_or_else(|_| "{}".into()))
+    .execute(db.pool())
+    .await
+    .store()?;
+    Ok(())
+}
+
+fn water_of(r: &AnyRow) -> Result<crate::water::StationWaterClass> {
+    let class: i32 = r.try_get("class").store()?;
+    let class = u8::try_from(class).unwrap_or(6);
+    let worst: String = r.try_get("worst").store()?;
+    let per_item: String = r.try_get("per_item").store()?;
+    Ok(crate::water::StationWaterClass {
+        station_id: r.try_get("station_id").store()?,
+        time_ms: r.try_get("time_ms").store()?,
+        class,
+        class_label: crate::water::label(class).to_owned(),
+        worst: worst.split(',').filter(|s| !s.is_empty()).map(str::to_owned).collect(),
+        per_item: serde_json::from_str(&per_item).unwrap_or_default(),
+    })
+}
+
+/// The newest hourly water class of every surface-water station.
+pub async fn latest_water(db: &Db) -> Result<Vec<crate::water::StationWaterClass>> {
+    let rows = query(
+        "SELECT w.station_id, w.time_ms, w.class, w.worst, w.per_item FROM eco_water_class w \
+         JOIN (SELECT station_id, MAX(time_ms) AS t FROM eco_water_class WHERE period = 'hour' GROUP BY station_id) m \
+         ON w.station_id = m.station_id AND w.time_ms = m.t WHERE w.period = 'hour'",
+    )
+    .fetch_all(db.pool())
+    .await
+    .store()?;
+    rows.iter().map(water_of).collect()
+}
+
+pub async fn water_series(
+    db: &Db,
+    station_id: &str,
+    from_ms: i64,
+    to_ms: i64,
+) -> Result<Vec<crate::water::StationWaterClass>> {
+    let rows = query(
+        "SELECT station_id, time_ms, class, worst, per_item FROM eco_water_class \
+         WHERE station_id = $1 AND period = 'hour' AND time_ms >= $2 AND time_ms < $3 ORDER BY time_ms",
+    )
+    .bind(station_id)
+    .bind(from_ms)
+    .bind(to_ms)
+    .fetch_all(db.pool())
+    .await
+    .store()?;
+    rows.iter().map(water_of).collect()
 }

@@ -57,6 +57,11 @@ pub struct Station {
     pub longitude: f64,
     /// Accept the byte-swapped CRC-16/MODBUS (and segments over 1024 bytes) some field loggers send.
     pub allow_swapped_crc: bool,
+    /// Surface water: `river` or `lake` (lakes and reservoirs have stricter phosphorus limits).
+    pub water_body: String,
+    /// Surface water: the section's target class 1–5 (水质目标), if set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_class: Option<u8>,
     pub active: bool,
     pub created_at: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -80,6 +85,12 @@ pub struct NewStation {
     pub password: String,
     #[serde(default)]
     pub allow_swapped_crc: bool,
+    /// Surface water: `river` (default) or `lake`.
+    #[serde(default)]
+    pub water_body: Option<String>,
+    /// Surface water: target class 1–5.
+    #[serde(default)]
+    pub target_class: Option<u8>,
 }
 
 /// Qinghai's bounding box (WGS84), with a margin: coordinates outside are typos.
@@ -113,6 +124,12 @@ impl NewStation {
         if qy_hj212::system_code(&st).is_none() {
             return Err(Error::bad_request("eco.invalid_st", format!("{st:?} is not an HJ 212 system code (Table 5)")));
         }
+        if !matches!(self.water_body.as_deref(), None | Some("river") | Some("lake")) {
+            return Err(Error::bad_request("eco.invalid_water_body", "water_body is river or lake"));
+        }
+        if self.target_class.is_some_and(|c| !(1..=5).contains(&c)) {
+            return Err(Error::bad_request("eco.invalid_target_class", "target_class is 1–5 (I–V)"));
+        }
         if !(LAT.0..=LAT.1).contains(&self.latitude) || !(LON.0..=LON.1).contains(&self.longitude) {
             return Err(Error::bad_request(
                 "eco.outside_qinghai",
@@ -138,6 +155,8 @@ mod tests {
             longitude: 101.78,
             password: "123456".into(),
             allow_swapped_crc: false,
+            water_body: None,
+            target_class: None,
         }
     }
 

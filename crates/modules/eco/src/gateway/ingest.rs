@@ -31,7 +31,8 @@ struct Known {
     password: String,
     allow_legacy: bool,
     active: bool,
-    air: bool,
+    kind: crate::domain::station::StationKind,
+    lake: bool,
     fetched_at: i64,
 }
 
@@ -74,7 +75,8 @@ impl Ingest {
             password,
             allow_legacy: s.allow_swapped_crc,
             active: s.active,
-            air: s.kind == crate::domain::station::StationKind::Air,
+            kind: s.kind,
+            lake: s.water_body == "lake",
             fetched_at: now,
         });
         if let (Some(k), Ok(mut m)) = (&known, self.stations.lock()) {
@@ -114,6 +116,22 @@ impl Ingest {
         self.accept(&packet, &known, frame, peer).await
     }
 
+    /// Hourly AQI (air) or water class (surface water). Derived data: a failure is logged and
+    /// the upload stays acknowledged; it is recomputed when the hour's data arrives again.
+    async fn derive_hourly(&self, known: &Known, time_ms: i64) {
+        use crate::domain::station::StationKind;
+        let result = match known.kind {
+            StationKind::Air => crate::aqi::update_hourly(&self.db, &known.station_id, time_ms).await.map(|_| ()),
+            StationKind::SurfaceWater => {
+                crate::water::update_hourly(&self.db, &known.station_id, known.lake, time_ms).await.map(|_| ())
+            }
+            StationKind::PollutionSource => Ok(()),
+        };
+        if let Err(e) = result {
+            tracing::warn!(code = %e.code, station = %known.station_id, "hourly index not updated");
+        }
+    }
+
     async fn accept(&self, packet: &Packet, known: &Known, frame: &Frame, peer: &str) -> Outcome {
         let station_id = known.station_id.as_str();
         let now = self.clock.now_ms();
@@ -147,12 +165,9 @@ impl Ingest {
                 match store::store_upload(&self.db, &upload).await {
                     Ok(true) => {
                         metrics::counter!("qy_eco_observations_total").increment(items.len() as u64);
-                        if known.air && period == Period::Hour {
-                            // Derived data: a failure is logged, the upload stays acknowledged.
+                        if period == Period::Hour {
                             if let Some(t) = items.first().map(|o| o.time_ms) {
-                                if let Err(e) = crate::aqi::update_hourly(&self.db, station_id, t).await {
-                                    tracing::warn!(code = %e.code, "hourly AQI not updated");
-                                }
+                                self.derive_hourly(known, t).await;
                             }
                         }
                     }

@@ -17,6 +17,7 @@ use crate::domain::perm;
 use crate::domain::station::{NewStation, Station, StationKind};
 use crate::gateway::ConnectionInfo;
 use crate::store::Latest;
+use crate::water::StationWaterClass;
 use crate::{service, Ctx};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -29,6 +30,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(connections))
         .routes(routes!(latest_aqi))
         .routes(routes!(station_aqi))
+        .routes(routes!(latest_water))
 }
 
 /// The factor catalogue (HJ 212-2017 Appendix B codes).
@@ -209,4 +211,10 @@ async fn station_aqi(
     Ok(Json(
         crate::store::aqi_series(&state.db, &id, q.from.unwrap_or(now - 86_400_000), q.to.unwrap_or(now + 1)).await?,
     ))
+}
+
+/// The newest hourly water class (GB 3838-2002) of every surface-water station.
+#[utoipa::path(get, path = "/api/v1/eco/water", tag = "eco", security(()), responses((status = 200, body = Vec<StationWaterClass>)))]
+async fn latest_water(State(state): State<AppState>) -> ApiResult<Json<Vec<StationWaterClass>>> {
+    Ok(Json(crate::store::latest_water(&state.db).await?))
 }

@@ -32,6 +32,7 @@ struct Row {
     values: Vec<Cell>,
     online: bool,
     aqi: Option<crate::aqi::StationAqi>,
+    water: Option<crate::water::StationWaterClass>,
 }
 
 #[derive(Serialize)]
@@ -76,13 +77,15 @@ async fn stations_page(
     let stations = svc.stations(None, kind).await.map_err(err)?;
     let latest = svc.latest(None, None).await.map_err(err)?;
     let aqi = crate::store::latest_aqi(&state.db).await.map_err(err)?;
+    let water = crate::store::latest_water(&state.db).await.map_err(err)?;
     let rows: Vec<Row> = stations
         .into_iter()
         .map(|s| {
             let values = headline(&s, &latest);
             let online = ctx.ingest.connections.get(&s.mn).is_some();
             let aqi = aqi.iter().find(|a| a.station_id == s.id).cloned();
-            Row { station: s, values, online, aqi }
+            let water = water.iter().find(|w| w.station_id == s.id).cloned();
+            Row { station: s, values, online, aqi, water }
         })
         .collect();
     let air: Vec<&Row> = rows.iter().filter(|r| r.station.kind == StationKind::Air).collect();
@@ -200,6 +203,8 @@ async fn create_station(
         longitude,
         password: f.password,
         allow_swapped_crc: f.allow_swapped_crc.is_some(),
+        water_body: None,
+        target_class: None,
     };
     service(&state).create_station(Some(&user.principal), state.regions.as_ref(), new).await.map_err(err)?;
     Ok(Redirect::to("/admin/eco/stations?done=created").into_response())
@@ -215,6 +220,7 @@ async fn map_page(State(state): State<AppState>, base: Base) -> Response {
         "level4": t("eco-aqi-level-4"), "level5": t("eco-aqi-level-5"), "level6": t("eco-aqi-level-6"),
         "air": t("eco-kind-air"), "surface_water": t("eco-kind-surface_water"),
         "pollution_source": t("eco-kind-pollution_source"), "nodata": t("eco-no-data"),
+        "waterClass": t("eco-water-class"),
     });
     render(&state, &base, "eco/map.html", context! { labels, attribution => GEO_ATTRIBUTION })
 }

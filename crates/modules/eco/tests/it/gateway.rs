@@ -171,3 +171,24 @@ async fn an_hourly_upload_of_an_air_station_updates_its_aqi_under_the_standard_o
     let a = aqi.iter().find(|a| a.station_id == id).expect("aqi row");
     assert!(a.aqi <= 100 && !a.publishable, "{a:?}");
 }
+
+#[tokio::test]
+async fn an_hourly_upload_of_a_water_station_gets_the_class_of_its_worst_indicator() {
+    let gw = start(GatewayConfig::default()).await;
+    let id = gw.station_of("QH632801W001", qy_eco::domain::station::StationKind::SurfaceWater, false).await;
+    let mut c = gw.connect().await;
+    let frame = qy_hj212::encode_frame(&format!(
+        "QN=20260315100000001;ST=21;CN=2061;PW={PW};MN=QH632801W001;Flag=5;CP=&&DataTime=20260315090000;\
+         w01001-Avg=8.12,w01001-Flag=N;w01009-Avg=6.2,w01009-Flag=N;w21003-Avg=1.200,w21003-Flag=N;\
+         w21011-Avg=0.080,w21011-Flag=N;w01019-Avg=9.5,w01019-Flag=M&&"
+    ));
+    c.send(frame.as_bytes()).await;
+    assert_eq!(c.reply(WAIT).await.expect("ack").cn, "9014");
+    let classes = qy_eco::store::latest_water(&gw.db).await.unwrap();
+    let w = classes.iter().find(|w| w.station_id == id).expect("class row");
+    // NH3-N 1.2 mg/L is class IV (≤ 1.5); DO 6.2 and river TP 0.08 are class II. The COD_Mn value
+    // flagged M (maintenance) does not count.
+    assert_eq!((w.class, w.class_label.as_str()), (4, "IV"));
+    assert_eq!(w.worst, ["nh3_n"]);
+    assert!(!w.per_item.contains_key("cod_mn"));
+}

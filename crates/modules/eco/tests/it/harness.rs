@@ -52,16 +52,22 @@ pub async fn start(config: GatewayConfig) -> Gateway {
 
 impl Gateway {
     pub async fn station(&self, mn: &str, allow_swapped_crc: bool) -> String {
+        self.station_of(mn, StationKind::Air, allow_swapped_crc).await
+    }
+
+    pub async fn station_of(&self, mn: &str, kind: StationKind, allow_swapped_crc: bool) -> String {
         let new = NewStation {
             mn: mn.into(),
             name: format!("测试站 {mn}"),
-            kind: StationKind::Air,
+            kind,
             st: None,
             region_code: "632801".into(),
             latitude: 36.4,
             longitude: 94.9,
             password: PW.into(),
             allow_swapped_crc,
+            water_body: None,
+            target_class: None,
         };
         Eco::new(self.db.clone(), Arc::new(SystemClock)).create_station(None, &AnyQinghaiRegion, new).await.unwrap().id
     }
