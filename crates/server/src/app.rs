@@ -82,7 +82,7 @@ pub async fn build_with_clock(config: &Config, clock: Arc<dyn Clock>) -> Result<
         .await
         .map_err(err)?;
     }
-    let ingest = Arc::new(qy_eco::Ingest::new(db.clone(), clock.clone()));
+    let ingest = Arc::new(qy_eco::Ingest::new(db.clone(), clock.clone(), bus.clone()));
     let mods = modules::all(&modules::Wiring { secret, ingest: ingest.clone() });
     let mut ftl: Vec<i18n::FtlSource> = qy_web::LOCALES.to_vec();
     ftl.extend_from_slice(shell::LOCALES);

@@ -25,11 +25,37 @@ pub async fn serve(
         let ingest = app.ingest.clone();
         tokio::spawn(qy_eco::gateway::serve(listener, ingest, qy_eco::GatewayConfig::default(), stop_rx.clone()));
     }
-    tokio::spawn(housekeeping(app.state.clone(), config.packet_retention_days, stop_rx));
+    tokio::spawn(housekeeping(app.state.clone(), config.packet_retention_days, stop_rx.clone()));
+    spawn_early_warning(&app, config, stop_rx);
     let service = app.router.into_make_service_with_connect_info::<std::net::SocketAddr>();
     let result = axum::serve(http, service).with_graceful_shutdown(shutdown_signal()).await;
     let _ = stop_tx.send(true);
     result
+}
+
+/// Early warning: the minute-by-minute silence check and the notification outbox.
+fn spawn_early_warning(app: &App, config: &Config, stop: tokio::sync::watch::Receiver<bool>) {
+    let (db, clock, bus) = (app.state.db.clone(), app.state.clock.clone(), app.state.bus.clone());
+    let notifier =
+        std::sync::Arc::new(qy_eco::alerts::outbox::LogFileNotifier::new(config.data_dir.join("notifications.log")));
+    tokio::spawn(qy_eco::alerts::outbox::collect(db.clone(), clock.clone(), bus, stop.clone()));
+    tokio::spawn(qy_eco::alerts::outbox::deliver(db, clock, notifier, stop.clone()));
+    let alerts = app.ingest.alerts.clone();
+    let mut stop = stop;
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            tokio::select! {
+                _ = tick.tick() => {}
+                _ = stop.changed() => return,
+            }
+            match alerts.check_silent().await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(alerts = n, "silent stations alerted"),
+                Err(e) => tracing::warn!(code = %e.code, "silence check failed"),
+            }
+        }
+    });
 }
 
 /// Hourly: drops raw HJ 212 packets older than the retention period.

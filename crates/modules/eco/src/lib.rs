@@ -1,6 +1,7 @@
 //! Ecological-environment monitoring: the station registry, the HJ 212 gateway and the
 //! observation store. See README.md.
 
+pub mod alerts;
 pub mod aqi;
 pub mod demo;
 pub mod domain;
@@ -22,7 +23,12 @@ pub use service::Eco;
 
 pub const MIGRATIONS: ModuleMigrations = ModuleMigrations {
     module: "eco",
-    migrations: &[migration!(1, "0001_eco.sql"), migration!(2, "0002_aqi.sql"), migration!(3, "0003_water.sql")],
+    migrations: &[
+        migration!(1, "0001_eco.sql"),
+        migration!(2, "0002_aqi.sql"),
+        migration!(3, "0003_water.sql"),
+        migration!(4, "0004_alerts.sql"),
+    ],
 };
 
 pub struct EcoModule {
@@ -51,10 +57,14 @@ impl Module for EcoModule {
         MIGRATIONS
     }
     fn api(&self) -> qy_web::utoipa_axum::router::OpenApiRouter<AppState> {
-        http::api::router().layer(axum::Extension(Ctx { ingest: self.ingest.clone() }))
+        http::api::router()
+            .merge(http::alerts_api::router())
+            .layer(axum::Extension(Ctx { ingest: self.ingest.clone() }))
     }
     fn pages(&self) -> axum::Router<AppState> {
-        http::pages::router().layer(axum::Extension(Ctx { ingest: self.ingest.clone() }))
+        http::pages::router()
+            .merge(http::alerts_pages::router())
+            .layer(axum::Extension(Ctx { ingest: self.ingest.clone() }))
     }
     fn templates(&self) -> &'static [(&'static str, &'static str)] {
         &[
@@ -62,6 +72,8 @@ impl Module for EcoModule {
             ("eco/station.html", include_str!("../templates/station.html")),
             ("eco/admin_stations.html", include_str!("../templates/admin_stations.html")),
             ("eco/map.html", include_str!("../templates/map.html")),
+            ("eco/alerts.html", include_str!("../templates/alerts.html")),
+            ("eco/alert.html", include_str!("../templates/alert.html")),
         ]
     }
     fn locales(&self) -> &'static [FtlSource] {
@@ -81,6 +93,13 @@ impl Module for EcoModule {
                 href: "/admin/eco/stations",
                 label: "eco-nav-admin",
                 permission: Some(domain::perm::STATIONS_MANAGE),
+                public: false,
+            },
+            NavItem {
+                cloud: Cloud::Ecology,
+                href: "/admin/eco/alerts",
+                label: "eco-nav-alerts",
+                permission: Some(domain::perm::ALERTS_HANDLE),
                 public: false,
             },
         ]

@@ -449,3 +449,315 @@ pub async fn water_series(
     .store()?;
     rows.iter().map(water_of).collect()
 }
+
+// ---- early warning -----------------------------------------------------------------------
+
+use crate::domain::alert::{Alert, Note, Rule, RuleKind, Status};
+
+const RULE_COLUMNS: &str =
+    "id, name, kind, region_code, station_id, factor, period, threshold, minutes, notify, enabled, created_at";
+
+fn rule_of(r: &AnyRow) -> Result<Rule> {
+    let kind: String = r.try_get("kind").store()?;
+    let notify: String = r.try_get("notify").store()?;
+    let enabled: i32 = r.try_get("enabled").store()?;
+    Ok(Rule {
+        id: r.try_get("id").store()?,
+        name: r.try_get("name").store()?,
+        kind: RuleKind::parse(&kind).unwrap_or(RuleKind::Threshold),
+        region_code: r.try_get("region_code").store()?,
+        station_id: r.try_get("station_id").store()?,
+        factor: r.try_get("factor").store()?,
+        period: r.try_get("period").store()?,
+        threshold: r.try_get("threshold").store()?,
+        minutes: r.try_get("minutes").store()?,
+        notify: notify.split(',').filter(|s| !s.is_empty()).map(str::to_owned).collect(),
+        enabled: enabled != 0,
+        created_at: r.try_get("created_at").store()?,
+    })
+}
+
+pub async fn insert_rule(db: &Db, rule: &Rule, created_by: &str) -> Result<()> {
+    query(
+        "INSERT INTO eco_alert_rule (id, name, kind, region_code, station_id, factor, period, threshold, minutes, notify, \
+         enabled, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+    )
+    .bind(&rule.id)
+    .bind(&rule.name)
+    .bind(rule.kind.as_str())
+    .bind(&rule.region_code)
+    .bind(rule.station_id.clone())
+    .bind(rule.factor.clone())
+    .bind(rule.period.clone())
+    .bind(rule.threshold.clone())
+    .bind(rule.minutes)
+    .bind(rule.notify.join(","))
+    .bind(i32::from(rule.enabled))
+    .bind(created_by)
+    .bind(rule.created_at)
+    .execute(db.pool())
+    .await
+    .store()?;
+    Ok(())
+}
+
+/// Rules whose region lies inside `region_like` (all rules with `%`).
+pub async fn rules(db: &Db, region_like: &str) -> Result<Vec<Rule>> {
+    let sql = format!("SELECT {RULE_COLUMNS} FROM eco_alert_rule WHERE region_code LIKE $1 ORDER BY created_at");
+    query(&sql).bind(region_like).fetch_all(db.pool()).await.store()?.iter().map(rule_of).collect()
+}
+
+pub async fn rule(db: &Db, id: &str) -> Result<Option<Rule>> {
+    let sql = format!("SELECT {RULE_COLUMNS} FROM eco_alert_rule WHERE id = $1");
+    query(&sql).bind(id).fetch_optional(db.pool()).await.store()?.as_ref().map(rule_of).transpose()
+}
+
+pub async fn set_rule_enabled(db: &Db, id: &str, enabled: bool) -> Result<()> {
+    query("UPDATE eco_alert_rule SET enabled = $1 WHERE id = $2")
+        .bind(i32::from(enabled))
+        .bind(id)
+        .execute(db.pool())
+        .await
+        .store()?;
+    Ok(())
+}
+
+pub struct NewAlert<'a> {
+    pub id: &'a str,
+    pub rule_id: &'a str,
+    pub station_id: &'a str,
+    pub region_code: &'a str,
+    pub at: i64,
+    pub value: Option<&'a str>,
+    pub detail: &'a str,
+}
+
+/// Opens an alert unless the rule already has an active one for the station. `true` if opened.
+pub async fn open_alert(db: &Db, a: &NewAlert<'_>) -> Result<bool> {
+    let r = query(
+        "INSERT INTO eco_alert (id, rule_id, station_id, region_code, status, opened_at, value, detail) \
+         VALUES ($1, $2, $3, $4, 'open', $5, $6, $7) ON CONFLICT DO NOTHING",
+    )
+    .bind(a.id)
+    .bind(a.rule_id)
+    .bind(a.station_id)
+    .bind(a.region_code)
+    .bind(a.at)
+    .bind(a.value.map(str::to_owned))
+    .bind(a.detail)
+    .execute(db.pool())
+    .await
+    .store()?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// The id of the rule's active (open or acknowledged) alert for the station, if any.
+pub async fn active_alert(db: &Db, rule_id: &str, station_id: &str) -> Result<Option<String>> {
+    let row = query("SELECT id FROM eco_alert WHERE rule_id = $1 AND station_id = $2 AND status <> 'closed'")
+        .bind(rule_id)
+        .bind(station_id)
+        .fetch_optional(db.pool())
+        .await
+        .store()?;
+    row.map(|r| r.try_get(0).store()).transpose()
+}
+
+/// Active silent-rule alerts of a station (closed when it speaks again).
+pub async fn active_silent_alerts(db: &Db, station_id: &str) -> Result<Vec<String>> {
+    let rows = query(
+        "SELECT a.id FROM eco_alert a JOIN eco_alert_rule r ON r.id = a.rule_id \
+         WHERE a.station_id = $1 AND a.status <> 'closed' AND r.kind = 'silent'",
+    )
+    .bind(station_id)
+    .fetch_all(db.pool())
+    .await
+    .store()?;
+    rows.iter().map(|r| r.try_get(0).store()).collect()
+}
+
+pub async fn set_alert_status(db: &Db, id: &str, status: Status, at: i64, assignee: Option<&str>) -> Result<bool> {
+    let r = match status {
+        Status::Acknowledged => query(
+            "UPDATE eco_alert SET status = 'acknowledged', acknowledged_at = $1, assignee = COALESCE($2, assignee) \
+             WHERE id = $3 AND status = 'open'",
+        )
+        .bind(at)
+        .bind(assignee.map(str::to_owned))
+        .bind(id),
+        Status::Closed => {
+            query("UPDATE eco_alert SET status = 'closed', closed_at = $1 WHERE id = $2 AND status <> 'closed'")
+                .bind(at)
+                .bind(id)
+        }
+        Status::Open => return Ok(false),
+    }
+    .execute(db.pool())
+    .await
+    .store()?;
+    Ok(r.rows_affected() == 1)
+}
+
+pub async fn add_note(db: &Db, alert_id: &str, at: i64, author: &str, text: &str) -> Result<()> {
+    query("INSERT INTO eco_alert_note (id, alert_id, at, author, text) VALUES ($1, $2, $3, $4, $5)")
+        .bind(qy_kernel::id::new_id())
+        .bind(alert_id)
+        .bind(at)
+        .bind(author)
+        .bind(text)
+        .execute(db.pool())
+        .await
+        .store()?;
+    Ok(())
+}
+
+const ALERT_SELECT: &str =
+    "SELECT a.id, a.rule_id, r.name AS rule_name, r.kind, a.station_id, s.name AS station_name, \
+     a.region_code, a.status, a.opened_at, a.acknowledged_at, a.closed_at, a.assignee, a.value, a.detail \
+     FROM eco_alert a JOIN eco_alert_rule r ON r.id = a.rule_id JOIN eco_station s ON s.id = a.station_id";
+
+fn alert_of(r: &AnyRow) -> Result<Alert> {
+    let kind: String = r.try_get("kind").store()?;
+    let status: String = r.try_get("status").store()?;
+    Ok(Alert {
+        id: r.try_get("id").store()?,
+        rule_id: r.try_get("rule_id").store()?,
+        rule_name: r.try_get("rule_name").store()?,
+        kind: RuleKind::parse(&kind).unwrap_or(RuleKind::Threshold),
+        station_id: r.try_get("station_id").store()?,
+        station_name: r.try_get("station_name").store()?,
+        region_code: r.try_get("region_code").store()?,
+        status: Status::parse(&status).unwrap_or(Status::Open),
+        opened_at: r.try_get("opened_at").store()?,
+        acknowledged_at: r.try_get("acknowledged_at").store()?,
+        closed_at: r.try_get("closed_at").store()?,
+        assignee: r.try_get("assignee").store()?,
+        value: r.try_get("value").store()?,
+        detail: r.try_get("detail").store()?,
+    })
+}
+
+pub async fn alert(db: &Db, id: &str) -> Result<Option<Alert>> {
+    let sql = format!("{ALERT_SELECT} WHERE a.id = $1");
+    query(&sql).bind(id).fetch_optional(db.pool()).await.store()?.as_ref().map(alert_of).transpose()
+}
+
+/// Alerts inside `region_like`, newest first; `active_only` leaves out closed ones.
+pub async fn alerts(db: &Db, region_like: &str, active_only: bool, limit: i64) -> Result<Vec<Alert>> {
+    let filter = if active_only { " AND a.status <> 'closed'" } else { "" };
+    let sql = format!("{ALERT_SELECT} WHERE a.region_code LIKE $1{filter} ORDER BY a.opened_at DESC LIMIT $2");
+    query(&sql).bind(region_like).bind(limit).fetch_all(db.pool()).await.store()?.iter().map(alert_of).collect()
+}
+
+pub async fn notes(db: &Db, alert_id: &str) -> Result<Vec<Note>> {
+    let rows = query("SELECT at, author, text FROM eco_alert_note WHERE alert_id = $1 ORDER BY at")
+        .bind(alert_id)
+        .fetch_all(db.pool())
+        .await
+        .store()?;
+    rows.iter()
+        .map(|r| Ok(Note { at: r.try_get(0).store()?, author: r.try_get(1).store()?, text: r.try_get(2).store()? }))
+        .collect()
+}
+
+/// The value of a factor just before `before_ms` (for rate-of-change rules).
+pub async fn previous_value(
+    db: &Db,
+    station_id: &str,
+    factor: &str,
+    period: &str,
+    before_ms: i64,
+) -> Result<Option<(String, i64)>> {
+    let row = query(
+        "SELECT value, time_ms FROM eco_observation WHERE station_id = $1 AND factor = $2 AND period = $3 \
+         AND time_ms < $4 ORDER BY time_ms DESC LIMIT 1",
+    )
+    .bind(station_id)
+    .bind(factor)
+    .bind(period)
+    .bind(before_ms)
+    .fetch_optional(db.pool())
+    .await
+    .store()?;
+    row.map(|r| Ok((r.try_get(0).store()?, r.try_get(1).store()?))).transpose()
+}
+
+/// Active stations inside `region_like` that sent nothing since `cutoff_ms` (registered
+/// before it, so a new station is not "silent" before its first chance to speak).
+pub async fn silent_stations(db: &Db, region_like: &str, cutoff_ms: i64) -> Result<Vec<Station>> {
+    let sql = format!(
+        "SELECT {STATION_COLUMNS} FROM eco_station WHERE active = 1 AND region_code LIKE $1 AND created_at < $2 \
+         AND (last_packet_at IS NULL OR last_packet_at < $2)"
+    );
+    query(&sql).bind(region_like).bind(cutoff_ms).fetch_all(db.pool()).await.store()?.iter().map(station_of).collect()
+}
+
+// ---- outbox ------------------------------------------------------------------------------
+
+pub async fn enqueue(db: &Db, event_id: &str, channel: &str, recipient: &str, body: &str, at: i64) -> Result<()> {
+    query(
+        "INSERT INTO eco_outbox (id, event_id, channel, recipient, body, created_at) VALUES ($1, $2, $3, $4, $5, $6) \
+         ON CONFLICT (event_id, channel, recipient) DO NOTHING",
+    )
+    .bind(qy_kernel::id::new_id())
+    .bind(event_id)
+    .bind(channel)
+    .bind(recipient)
+    .bind(body)
+    .bind(at)
+    .execute(db.pool())
+    .await
+    .store()?;
+    Ok(())
+}
+
+pub struct OutboxItem {
+    pub id: String,
+    pub channel: String,
+    pub recipient: String,
+    pub body: String,
+    pub attempts: i64,
+}
+
+/// Undelivered notifications with fewer than `max_attempts` tries, oldest first.
+pub async fn pending(db: &Db, max_attempts: i64, limit: i64) -> Result<Vec<OutboxItem>> {
+    let rows = query(
+        "SELECT id, channel, recipient, body, attempts FROM eco_outbox WHERE sent_at IS NULL AND attempts < $1 \
+         ORDER BY created_at LIMIT $2",
+    )
+    .bind(max_attempts)
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await
+    .store()?;
+    rows.iter()
+        .map(|r| {
+            Ok(OutboxItem {
+                id: r.try_get(0).store()?,
+                channel: r.try_get(1).store()?,
+                recipient: r.try_get(2).store()?,
+                body: r.try_get(3).store()?,
+                attempts: r.try_get(4).store()?,
+            })
+        })
+        .collect()
+}
+
+pub async fn delivered(db: &Db, id: &str, at: i64) -> Result<()> {
+    query("UPDATE eco_outbox SET sent_at = $1, attempts = attempts + 1 WHERE id = $2")
+        .bind(at)
+        .bind(id)
+        .execute(db.pool())
+        .await
+        .store()?;
+    Ok(())
+}
+
+pub async fn delivery_failed(db: &Db, id: &str, error: &str) -> Result<()> {
+    query("UPDATE eco_outbox SET attempts = attempts + 1, last_error = $1 WHERE id = $2")
+        .bind(error)
+        .bind(id)
+        .execute(db.pool())
+        .await
+        .store()?;
+    Ok(())
+}

@@ -67,6 +67,8 @@ fn each_module_ships_the_same_migrations_for_both_backends() {
 /// Modules built for inspection only (their locales), on a throw-away database.
 async fn test_wiring() -> qy_server::modules::Wiring {
     let db = qy_storage::Db::connect("sqlite::memory:").await.expect("in-memory db");
-    let ingest = std::sync::Arc::new(qy_eco::Ingest::new(db, std::sync::Arc::new(qy_kernel::SystemClock)));
+    let clock = std::sync::Arc::new(qy_kernel::SystemClock);
+    let bus = std::sync::Arc::new(qy_bus::InProcessBus::new(clock.clone()));
+    let ingest = std::sync::Arc::new(qy_eco::Ingest::new(db, clock, bus));
     qy_server::modules::Wiring { secret: [0; 32], ingest }
 }

@@ -28,6 +28,7 @@ const STATION_CACHE_MS: i64 = 60_000;
 #[derive(Clone)]
 struct Known {
     station_id: String,
+    station: crate::alerts::StationRef,
     password: String,
     allow_legacy: bool,
     active: bool,
@@ -40,14 +41,16 @@ pub struct Ingest {
     db: Db,
     clock: Arc<dyn Clock>,
     pub connections: Connections,
+    pub alerts: Arc<crate::alerts::Alerts>,
     stations: Mutex<HashMap<String, Known>>,
     reassembler: Mutex<Reassembler>,
 }
 
 impl Ingest {
-    pub fn new(db: Db, clock: Arc<dyn Clock>) -> Self {
+    pub fn new(db: Db, clock: Arc<dyn Clock>, bus: Arc<dyn qy_kernel::bus::EventBus>) -> Self {
         Self {
             connections: Connections::new(clock.clone()),
+            alerts: Arc::new(crate::alerts::Alerts::new(db.clone(), clock.clone(), bus)),
             db,
             clock,
             stations: Mutex::new(HashMap::new()),
@@ -65,12 +68,18 @@ impl Ingest {
     async fn known(&self, mn: &str) -> Result<Option<Known>, String> {
         let now = self.clock.now_ms();
         if let Some(k) = self.stations.lock().ok().and_then(|m| m.get(mn).cloned()) {
-            if now - k.fetched_at < STATION_CACHE_MS {
+            if now.saturating_sub(k.fetched_at) < STATION_CACHE_MS {
                 return Ok(Some(k));
             }
         }
         let found = store::station_by_mn(&self.db, mn).await.map_err(|e| e.detail)?;
         let known = found.map(|(s, password)| Known {
+            station: crate::alerts::StationRef {
+                id: s.id.clone(),
+                name: s.name.clone(),
+                region_code: s.region_code.clone(),
+                target_class: s.target_class,
+            },
             station_id: s.id,
             password,
             allow_legacy: s.allow_swapped_crc,
@@ -121,9 +130,17 @@ impl Ingest {
     async fn derive_hourly(&self, known: &Known, time_ms: i64) {
         use crate::domain::station::StationKind;
         let result = match known.kind {
-            StationKind::Air => crate::aqi::update_hourly(&self.db, &known.station_id, time_ms).await.map(|_| ()),
+            StationKind::Air => match crate::aqi::update_hourly(&self.db, &known.station_id, time_ms).await {
+                Ok(Some(a)) if a.publishable => self.alerts.on_aqi(&known.station, a.aqi, a.level).await,
+                Ok(_) => Ok(()),
+                Err(e) => Err(e),
+            },
             StationKind::SurfaceWater => {
-                crate::water::update_hourly(&self.db, &known.station_id, known.lake, time_ms).await.map(|_| ())
+                match crate::water::update_hourly(&self.db, &known.station_id, known.lake, time_ms).await {
+                    Ok(Some(w)) => self.alerts.on_water_class(&known.station, w.class).await,
+                    Ok(None) => Ok(()),
+                    Err(e) => Err(e),
+                }
             }
             StationKind::PollutionSource => Ok(()),
         };
@@ -165,6 +182,10 @@ impl Ingest {
                 match store::store_upload(&self.db, &upload).await {
                     Ok(true) => {
                         metrics::counter!("qy_eco_observations_total").increment(items.len() as u64);
+                        // Early warning runs after the commit; its failures never cost the ack.
+                        if let Err(e) = self.alerts.on_observations(&known.station, &items).await {
+                            tracing::warn!(code = %e.code, "alert rules not evaluated");
+                        }
                         if period == Period::Hour {
                             if let Some(t) = items.first().map(|o| o.time_ms) {
                                 self.derive_hourly(known, t).await;
@@ -175,6 +196,9 @@ impl Ingest {
                     Err(e) => return Outcome::Unavailable(format!("{}: {}", e.code, e.detail)),
                 }
             }
+        }
+        if let Err(e) = self.alerts.on_packet(station_id).await {
+            tracing::warn!(code = %e.code, "silent alerts not closed");
         }
         metrics::counter!("qy_eco_hj212_packets_total").increment(1);
         Outcome::Reply { reply: qy_hj212::platform_reply(packet), mn: packet.mn.clone() }

@@ -1,2 +1,4 @@
+pub mod alerts_api;
+pub mod alerts_pages;
 pub mod api;
 pub mod pages;

@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use qy_eco::domain::station::{NewStation, StationKind};
 use qy_eco::{Eco, GatewayConfig, Ingest};
 use qy_kernel::region::{RegionDirectory, RegionSummary};
-use qy_kernel::SystemClock;
+use qy_kernel::{FixedClock, SystemClock};
 use qy_storage::testing::TestDb;
 use qy_storage::Db;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -29,6 +29,8 @@ impl RegionDirectory for AnyQinghaiRegion {
 
 pub struct Gateway {
     pub db: Db,
+    pub clock: Arc<FixedClock>,
+    pub bus: Arc<qy_bus::InProcessBus>,
     pub addr: String,
     pub ingest: Arc<Ingest>,
     _stop: tokio::sync::watch::Sender<bool>,
@@ -42,12 +44,15 @@ pub async fn start(config: GatewayConfig) -> Gateway {
     println!("eco gateway tests on {}", TestDb::backend_name());
     let db = test_db.db.clone();
     qy_storage::migrate(&db, &[qy_eco::MIGRATIONS], 0).await.unwrap();
-    let ingest = Arc::new(Ingest::new(db.clone(), Arc::new(SystemClock)));
+    // A clock that moves only when a test says so, starting now.
+    let clock = Arc::new(FixedClock::new(qy_kernel::Clock::now_ms(&SystemClock)));
+    let bus = Arc::new(qy_bus::InProcessBus::new(clock.clone()));
+    let ingest = Arc::new(Ingest::new(db.clone(), clock.clone(), bus.clone()));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap().to_string();
     let (stop, stop_rx) = tokio::sync::watch::channel(false);
     tokio::spawn(qy_eco::gateway::serve(listener, ingest.clone(), config, stop_rx));
-    Gateway { db, addr, ingest, _stop: stop, _test_db: test_db }
+    Gateway { db, clock, bus, addr, ingest, _stop: stop, _test_db: test_db }
 }
 
 impl Gateway {
@@ -69,7 +74,7 @@ impl Gateway {
             water_body: None,
             target_class: None,
         };
-        Eco::new(self.db.clone(), Arc::new(SystemClock)).create_station(None, &AnyQinghaiRegion, new).await.unwrap().id
+        Eco::new(self.db.clone(), self.clock.clone()).create_station(None, &AnyQinghaiRegion, new).await.unwrap().id
     }
 
     pub async fn connect(&self) -> Client {
