@@ -256,31 +256,49 @@ async fn serve(mut config: Config, demo: bool) -> anyhow::Result<ExitCode> {
     let hj212_addr = hj212.local_addr()?;
     println!("HJ 212 gateway for monitoring stations at {hj212_addr}");
     if demo {
-        start_demo_stations(&app, &config, hj212_addr.to_string()).await?;
+        start_demo_stations(&app, hj212_addr.to_string()).await?;
     }
     qy_server::serve(app, listener, Some(hj212), &config).await?;
     Ok(ExitCode::SUCCESS)
 }
 
 /// The live demo: simulated Qinghai stations with a day of history, then live data over TCP.
-async fn start_demo_stations(app: &qy_server::App, config: &Config, target: String) -> anyhow::Result<()> {
+async fn start_demo_stations(app: &qy_server::App, target: String) -> anyhow::Result<()> {
     let stations = qy_eco::simulator::stations(DEMO_STATIONS);
     let eco = qy_eco::Eco::new(app.state.db.clone(), Arc::new(SystemClock));
     let added = qy_eco::demo::register(&eco, app.state.regions.as_ref(), &stations).await.map_err(kerr)?;
+    // Rules before the history, so that the history's high values raise (and clear) alerts.
+    qy_eco::demo::rules(&app.ingest, &app.state.db).await.map_err(kerr)?;
     if added > 0 {
         let n = qy_eco::demo::backfill(&app.ingest, &stations, SystemClock.now_ms(), 24).await;
         println!("Registered {added} simulated monitoring stations and fed them a day of hourly history ({n} uploads)");
     }
-    let _ = config;
+    // One station drops out for 8 minutes in every 16, so the silence alert opens and closes.
+    let flaky = stations.get(FLAKY_STATION).cloned();
+    let steady: Vec<_> = stations.iter().filter(|s| Some(&s.mn) != flaky.as_ref().map(|f| &f.mn)).cloned().collect();
     for (cn, secs) in [("2011", 30), ("2061", 600)] {
-        let mut sim = qy_eco::simulator::SimConfig::new(target.clone(), stations.clone());
+        let mut sim = qy_eco::simulator::SimConfig::new(target.clone(), steady.clone());
         sim.cn = cn.into();
         sim.interval = std::time::Duration::from_secs(secs);
         // The demo's simulators run until the process ends.
-        let (_keep, stop) = tokio::sync::watch::channel(false);
+        let (keep, stop) = tokio::sync::watch::channel(false);
         tokio::spawn(async move {
-            let _keep = _keep;
+            let _keep = keep;
             qy_eco::simulator::run(sim, stop).await;
+        });
+    }
+    if let Some(station) = flaky {
+        tokio::spawn(async move {
+            loop {
+                let mut sim = qy_eco::simulator::SimConfig::new(target.clone(), vec![station.clone()]);
+                sim.interval = std::time::Duration::from_secs(30);
+                let (stop_tx, stop) = tokio::sync::watch::channel(false);
+                let run = tokio::spawn(qy_eco::simulator::run(sim, stop));
+                tokio::time::sleep(std::time::Duration::from_secs(8 * 60)).await;
+                let _ = stop_tx.send(true);
+                let _ = run.await;
+                tokio::time::sleep(std::time::Duration::from_secs(8 * 60)).await;
+            }
         });
     }
     Ok(())
@@ -288,6 +306,8 @@ async fn start_demo_stations(app: &qy_server::App, config: &Config, target: Stri
 
 /// Stations in the live demo: the 20 named sites and a few more across the counties.
 const DEMO_STATIONS: usize = 40;
+/// The demo station that goes silent now and then (德令哈, an air station).
+const FLAKY_STATION: usize = 6;
 
 async fn user(cmd: UserCommand, config: Config) -> anyhow::Result<ExitCode> {
     let app = qy_server::build(&config).await.map_err(|e| anyhow!(e))?;

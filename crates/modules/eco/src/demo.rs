@@ -7,6 +7,7 @@ use std::sync::Arc;
 use qy_kernel::region::RegionDirectory;
 use qy_kernel::Result;
 
+use crate::domain::alert::{NewRule, RuleKind};
 use crate::domain::station::{NewStation, StationKind};
 use crate::gateway::{Ingest, Outcome};
 use crate::simulator::{SimKind, SimStation};
@@ -65,4 +66,39 @@ pub async fn backfill(ingest: &Arc<Ingest>, stations: &[SimStation], now_ms: i64
         }
     }
     accepted
+}
+
+/// Early-warning rules for the demo, unless rules exist already.
+pub async fn rules(ingest: &Ingest, db: &qy_storage::Db) -> Result<usize> {
+    if !store::rules(db, "%").await?.is_empty() {
+        return Ok(0);
+    }
+    let rule = |name: &str, kind: RuleKind| NewRule {
+        name: name.to_owned(),
+        kind,
+        region_code: "630000".to_owned(),
+        station_id: None,
+        factor: None,
+        period: None,
+        threshold: None,
+        minutes: None,
+        notify: vec!["sms:13800000000".to_owned(), "email:eco-duty@qinghai.example".to_owned()],
+    };
+    let demo = [
+        NewRule { minutes: Some(5), ..rule("站点 5 分钟无数据", RuleKind::Silent) },
+        NewRule {
+            factor: Some("a34004".into()),
+            period: Some("hour".into()),
+            // GB 3095-2012 grade II 24-hour limit, used here as an hourly warning line.
+            threshold: Some("75".into()),
+            ..rule("PM2.5 小时浓度超过 75 µg/m³", RuleKind::Threshold)
+        },
+        NewRule { threshold: Some("4".into()), ..rule("AQI 达到中度污染", RuleKind::AqiLevel) },
+        rule("断面水质劣于目标", RuleKind::WaterClass),
+    ];
+    let n = demo.len();
+    for r in demo {
+        ingest.alerts.create_rule(None, r).await?;
+    }
+    Ok(n)
 }

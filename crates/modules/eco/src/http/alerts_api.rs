@@ -37,7 +37,7 @@ async fn create_rule(
     ApiUser(p): ApiUser,
     ApiJson(new): ApiJson<NewRule>,
 ) -> ApiResult<(StatusCode, Json<Rule>)> {
-    Ok((StatusCode::CREATED, Json(ctx.ingest.alerts.create_rule(&p, new).await?)))
+    Ok((StatusCode::CREATED, Json(ctx.ingest.alerts.create_rule(Some(&p), new).await?)))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -167,7 +167,7 @@ async fn create_rule(
             .map(str::to_owned)
             .collect(),
     };
-    ctx.ingest.alerts.create_rule(&user.principal, new).await.map_err(err)?;
+    ctx.ingest.alerts.create_rule(Some(&user.principal), new).await.map_err(err)?;
     Ok(Redirect::to("/admin/eco/alerts?done=rule").into_response())
 }
 

@@ -55,7 +55,7 @@ async fn a_threshold_alert_opens_on_a_high_value_notifies_and_closes_when_values
     let gw = start(GatewayConfig::default()).await;
     let station = gw.station("QH632801AL01", false).await;
     let p = officer("632800");
-    gw.ingest.alerts.create_rule(&p, rule(RuleKind::Threshold)).await.unwrap();
+    gw.ingest.alerts.create_rule(Some(&p), rule(RuleKind::Threshold)).await.unwrap();
     // The outbox listens to alert events on the bus.
     let (_stop_tx, stop) = tokio::sync::watch::channel(false);
     tokio::spawn(outbox::collect(gw.db.clone(), gw.clock.clone(), gw.bus.clone(), stop));
@@ -106,7 +106,7 @@ async fn a_silent_station_raises_an_alert_that_closes_when_it_speaks_again() {
     let p = officer("632800");
     let mut silent = rule(RuleKind::Silent);
     silent.minutes = Some(5);
-    gw.ingest.alerts.create_rule(&p, silent).await.unwrap();
+    gw.ingest.alerts.create_rule(Some(&p), silent).await.unwrap();
 
     assert_eq!(gw.ingest.alerts.check_silent().await.unwrap(), 0, "a new station gets its chance first");
     gw.clock.advance_ms(6 * 60_000);
@@ -126,7 +126,7 @@ async fn staff_acknowledge_and_close_alerts_only_inside_their_region() {
     let gw = start(GatewayConfig::default()).await;
     gw.station("QH632801AL03", false).await;
     let p = officer("632800");
-    gw.ingest.alerts.create_rule(&p, rule(RuleKind::Threshold)).await.unwrap();
+    gw.ingest.alerts.create_rule(Some(&p), rule(RuleKind::Threshold)).await.unwrap();
     let mut c = gw.connect().await;
     c.send(hourly("QH632801AL03", "20260115100000003", PW, "09", "300").as_bytes()).await;
     c.reply(WAIT).await.unwrap();
@@ -135,7 +135,7 @@ async fn staff_acknowledge_and_close_alerts_only_inside_their_region() {
     let xining = officer("630100");
     let err = gw.ingest.alerts.acknowledge(&xining, &id, None, None).await.unwrap_err();
     assert_eq!(err.code, "eco.out_of_scope");
-    let err = gw.ingest.alerts.create_rule(&xining, rule(RuleKind::Threshold)).await.unwrap_err();
+    let err = gw.ingest.alerts.create_rule(Some(&xining), rule(RuleKind::Threshold)).await.unwrap_err();
     assert_eq!(err.code, "eco.out_of_scope");
 
     let a = gw.ingest.alerts.acknowledge(&p, &id, Some("才让"), Some("已派人核查")).await.unwrap();
