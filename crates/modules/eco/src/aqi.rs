@@ -41,7 +41,7 @@ pub struct StationAqi {
 }
 
 /// Mean of decimal texts, exactly (thousandths), as decimal text; `None` below `min_count`.
-fn mean(values: &[&str], min_count: usize) -> Option<String> {
+pub(crate) fn mean(values: &[&str], min_count: usize) -> Option<String> {
     if values.len() < min_count || values.is_empty() {
         return None;
     }

@@ -3,6 +3,7 @@
 
 pub mod alerts;
 pub mod aqi;
+pub mod daily;
 pub mod demo;
 pub mod domain;
 pub mod gateway;
@@ -28,6 +29,7 @@ pub const MIGRATIONS: ModuleMigrations = ModuleMigrations {
         migration!(2, "0002_aqi.sql"),
         migration!(3, "0003_water.sql"),
         migration!(4, "0004_alerts.sql"),
+        migration!(6, "0006_daily.sql"),
     ],
 };
 
@@ -74,6 +76,7 @@ impl Module for EcoModule {
             ("eco/map.html", include_str!("../templates/map.html")),
             ("eco/alerts.html", include_str!("../templates/alerts.html")),
             ("eco/alert.html", include_str!("../templates/alert.html")),
+            ("eco/ranking.html", include_str!("../templates/ranking.html")),
         ]
     }
     fn locales(&self) -> &'static [FtlSource] {

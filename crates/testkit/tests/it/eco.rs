@@ -39,4 +39,16 @@ async fn stations_are_registered_within_scope_and_listed_publicly_without_their_
     assert_eq!(app.get("/api/v1/eco/connections", Some(&token)).await.status, StatusCode::FORBIDDEN);
     let page = app.get("/eco/stations", None).await;
     assert!(page.body.contains("格尔木市环境监测站"));
+    for path in [
+        format!("/eco/stations/{id}"),
+        format!("/eco/stations/{id}?range=7d"),
+        format!("/eco/stations/{id}?range=30d"),
+        "/eco/ranking".into(),
+        "/eco/map".into(),
+    ] {
+        assert_eq!(app.get(&path, None).await.status, StatusCode::OK, "{path}");
+    }
+    let csv = app.get(&format!("/eco/stations/{id}/observations.csv?period=hour&days=2"), None).await;
+    assert_eq!(csv.content_type(), "text/csv; charset=utf-8");
+    assert!(csv.body.starts_with('\u{feff}') && csv.body.contains("因子代码"));
 }

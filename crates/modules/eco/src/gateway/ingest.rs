@@ -131,14 +131,26 @@ impl Ingest {
         use crate::domain::station::StationKind;
         let result = match known.kind {
             StationKind::Air => match crate::aqi::update_hourly(&self.db, &known.station_id, time_ms).await {
-                Ok(Some(a)) if a.publishable => self.alerts.on_aqi(&known.station, a.aqi, a.level).await,
-                Ok(_) => Ok(()),
+                Ok(a) => {
+                    let alerted = match a {
+                        Some(a) if a.publishable => self.alerts.on_aqi(&known.station, a.aqi, a.level).await,
+                        _ => Ok(()),
+                    };
+                    let city = crate::daily::update_city_hour(&self.db, &known.station.region_code, time_ms).await;
+                    let day = crate::daily::beijing_day(time_ms);
+                    let daily = crate::daily::update_station_day(&self.db, &known.station_id, day).await;
+                    let daily_aqi = crate::daily::update_station_daily_aqi(&self.db, &known.station_id, day).await;
+                    alerted.and(city.map(|_| ())).and(daily.map(|_| ())).and(daily_aqi.map(|_| ()))
+                }
                 Err(e) => Err(e),
             },
             StationKind::SurfaceWater => {
+                let daily =
+                    crate::daily::update_station_day(&self.db, &known.station_id, crate::daily::beijing_day(time_ms))
+                        .await;
                 match crate::water::update_hourly(&self.db, &known.station_id, known.lake, time_ms).await {
-                    Ok(Some(w)) => self.alerts.on_water_class(&known.station, w.class).await,
-                    Ok(None) => Ok(()),
+                    Ok(Some(w)) => self.alerts.on_water_class(&known.station, w.class).await.and(daily.map(|_| ())),
+                    Ok(None) => daily.map(|_| ()),
                     Err(e) => Err(e),
                 }
             }

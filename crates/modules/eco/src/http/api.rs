@@ -31,6 +31,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(latest_aqi))
         .routes(routes!(station_aqi))
         .routes(routes!(latest_water))
+        .routes(routes!(city_aqi))
 }
 
 /// The factor catalogue (HJ 212-2017 Appendix B codes).
@@ -217,4 +218,11 @@ async fn station_aqi(
 #[utoipa::path(get, path = "/api/v1/eco/water", tag = "eco", security(()), responses((status = 200, body = Vec<StationWaterClass>)))]
 async fn latest_water(State(state): State<AppState>) -> ApiResult<Json<Vec<StationWaterClass>>> {
     Ok(Json(crate::store::latest_water(&state.db).await?))
+}
+
+/// The newest hourly AQI of every prefecture (HJ 633 city rule: pollutants averaged over the
+/// prefecture's stations, then rated), best first.
+#[utoipa::path(get, path = "/api/v1/eco/cities/aqi", tag = "eco", security(()), responses((status = 200, body = Vec<crate::daily::CityAqi>)))]
+async fn city_aqi(State(state): State<AppState>) -> ApiResult<Json<Vec<crate::daily::CityAqi>>> {
+    Ok(Json(crate::store::latest_city_aqi(&state.db).await?))
 }

@@ -11,6 +11,7 @@ use qy_web::{render, AppState, CsrfForm, PageUser};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::factor;
+use crate::domain::observation::Period;
 use crate::domain::perm;
 use crate::domain::station::{NewStation, Station, StationKind};
 use crate::store::Latest;
@@ -22,6 +23,8 @@ pub fn router() -> Router<AppState> {
         .route("/eco/stations/{id}", get(station_page))
         .route("/admin/eco/stations", get(admin_page).post(create_station))
         .route("/eco/map", get(map_page))
+        .route("/eco/ranking", get(ranking_page))
+        .route("/eco/stations/{id}/observations.csv", get(observations_csv))
         .route("/eco/geo/prefectures.geojson", get(prefectures))
 }
 
@@ -102,21 +105,26 @@ async fn stations_page(
     ))
 }
 
+#[derive(Debug, Deserialize, Default)]
+struct RangeQuery {
+    /// `24h` (default), `7d` or `30d`.
+    range: Option<String>,
+}
+
 async fn station_page(
     State(state): State<AppState>,
     Extension(ctx): Extension<Ctx>,
     base: Base,
     Path(id): Path<String>,
+    Query(q): Query<RangeQuery>,
 ) -> Result<Response, PageError> {
     let err = |e| PageError::new(&state, &base, e);
     let svc = service(&state);
     let station = svc.station(&id).await.map_err(err)?;
     let latest = svc.latest(Some(&id), None).await.map_err(err)?;
     let now = state.now_ms();
-    let hours = svc
-        .series(&id, None, crate::domain::observation::Period::Hour, now - 86_400_000, now + 1)
-        .await
-        .map_err(err)?;
+    let hour = 3_600_000;
+    let hours = svc.series(&id, None, Period::Hour, now - 24 * hour, now + 1).await.map_err(err)?;
     let codes = factor::headline(station.kind);
     // One row per hour, one column per headline factor, newest first.
     let mut times: Vec<i64> = hours.iter().map(|o| o.time_ms).collect();
@@ -132,15 +140,151 @@ async fn station_page(
             context! { time_ms => t, cells }
         })
         .collect();
+    let range = match q.range.as_deref() {
+        Some("7d") => "7d",
+        Some("30d") => "30d",
+        _ => "24h",
+    };
+    let charts = charts(&state, &svc, &station, range, now).await.map_err(err)?;
     let online = ctx.ingest.connections.get(&station.mn);
     let aqi = crate::store::aqi_series(&state.db, &id, now - 86_400_000, now + 1).await.map_err(err)?;
     let current_aqi = aqi.last().cloned();
+    let water = crate::store::water_series(&state.db, &id, now - 86_400_000, now + 1).await.map_err(err)?;
+    let current_water = water.last().cloned();
     Ok(render(
         &state,
         &base,
         "eco/station.html",
-        context! { station, latest, codes, table, online, aqi => current_aqi },
+        context! { station, latest, codes, table, online, aqi => current_aqi, water => current_water, charts, range },
     ))
+}
+
+/// SVG charts of the headline factors over 24 hours or 7 days (hourly means) or 30 days
+/// (daily means).
+async fn charts(
+    state: &AppState,
+    svc: &crate::Eco,
+    station: &Station,
+    range: &str,
+    now: i64,
+) -> qy_kernel::Result<Vec<qy_web::minijinja::Value>> {
+    let hour = 3_600_000;
+    let catalogue = factor::catalogue();
+    let mut out = Vec::new();
+    let hourly = match range {
+        "30d" => Vec::new(),
+        "7d" => svc.series(&station.id, None, Period::Hour, now - 7 * 24 * hour, now + 1).await?,
+        _ => svc.series(&station.id, None, Period::Hour, now - 24 * hour, now + 1).await?,
+    };
+    for code in factor::headline(station.kind) {
+        let points: Vec<(i64, f64)> = if range == "30d" {
+            crate::store::daily_series(&state.db, &station.id, code, now - 30 * 24 * hour, now + 1)
+                .await?
+                .into_iter()
+                .filter_map(|(t, v)| v.parse().ok().map(|v| (t, v)))
+                .collect()
+        } else {
+            hourly
+                .iter()
+                .filter(|o| o.factor == *code && o.flag == "N")
+                .filter_map(|o| o.value.parse().ok().map(|v| (o.time_ms, v)))
+                .collect()
+        };
+        let unit = catalogue.iter().find(|f| f.code == *code).and_then(|f| f.unit).unwrap_or("");
+        let gap = if range == "30d" { 2 * 24 * hour } else { 3 * hour };
+        let svg = super::chart::line(&points, gap, code, unit);
+        out.push(context! { factor => code, svg, count => points.len() });
+    }
+    Ok(out)
+}
+
+#[derive(Debug, Deserialize, Default)]
+struct CsvQuery {
+    period: Option<String>,
+    days: Option<i64>,
+}
+
+/// `/eco/stations/{id}/observations.csv`: the station's values, UTF-8 with a byte-order mark
+/// so that Excel opens the Chinese header correctly.
+async fn observations_csv(
+    State(state): State<AppState>,
+    base: Base,
+    Path(id): Path<String>,
+    Query(q): Query<CsvQuery>,
+) -> Result<Response, PageError> {
+    let err = |e| PageError::new(&state, &base, e);
+    let period = Period::parse(q.period.as_deref().unwrap_or("hour"))
+        .ok_or_else(|| err(Error::bad_request("eco.invalid_period", "period")))?;
+    let days = q.days.unwrap_or(7).clamp(1, 31);
+    let now = state.now_ms();
+    let svc = service(&state);
+    let station = svc.station(&id).await.map_err(err)?;
+    let rows = svc.series(&id, None, period, now - days * 86_400_000, now + 1).await.map_err(err)?;
+    let catalogue = factor::catalogue();
+    let mut csv = String::from("\u{feff}时间(北京时间),因子代码,因子,单位,数值,最小值,最大值,数据标记\n");
+    for o in rows {
+        let f = catalogue.iter().find(|f| f.code == o.factor);
+        csv.push_str(&format!(
+            "{},{},{},{},{},{},{},{}\n",
+            beijing_text(o.time_ms),
+            o.factor,
+            f.map_or("", |f| f.name_zh),
+            f.and_then(|f| f.unit).unwrap_or(""),
+            o.value,
+            o.min.unwrap_or_default(),
+            o.max.unwrap_or_default(),
+            o.flag
+        ));
+    }
+    let file = format!("attachment; filename=\"{}-{}.csv\"", station.mn, period.as_str());
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (axum::http::header::CONTENT_DISPOSITION, file),
+        ],
+        csv,
+    )
+        .into_response())
+}
+
+/// `YYYY-MM-DD HH:MM` in Beijing time.
+fn beijing_text(ms: i64) -> String {
+    let secs = ms.div_euclid(1000) + 8 * 3600;
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02} {:02}:{:02}", rem / 3600, (rem % 3600) / 60)
+}
+
+#[derive(Serialize)]
+struct RankRow {
+    city: crate::daily::CityAqi,
+    name: String,
+}
+
+async fn ranking_page(State(state): State<AppState>, base: Base) -> Result<Response, PageError> {
+    let err = |e| PageError::new(&state, &base, e);
+    let cities = crate::store::latest_city_aqi(&state.db).await.map_err(err)?;
+    let mut rows = Vec::with_capacity(cities.len());
+    for c in cities {
+        let name = state
+            .regions
+            .get(&c.region_code)
+            .await
+            .map_err(err)?
+            .map(|r| r.name)
+            .unwrap_or_else(|| c.region_code.clone());
+        rows.push(RankRow { city: c, name });
+    }
+    Ok(render(&state, &base, "eco/ranking.html", context! { rows }))
 }
 
 async fn admin_page(

@@ -319,13 +319,19 @@ pub async fn valid_hourly(
 }
 
 pub async fn upsert_aqi(db: &Db, a: &crate::aqi::StationAqi) -> Result<()> {
+    upsert_aqi_period(db, a, "hour").await
+}
+
+/// Stores a station's AQI for `period` (`hour` or `day`).
+pub async fn upsert_aqi_period(db: &Db, a: &crate::aqi::StationAqi, period: &str) -> Result<()> {
     query(
         "INSERT INTO eco_aqi (station_id, period, time_ms, standard, aqi, level, primary_pollutants, iaqi, publishable) \
-         VALUES ($1, 'hour', $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (station_id, period, time_ms) DO UPDATE SET \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (station_id, period, time_ms) DO UPDATE SET \
          standard = excluded.standard, aqi = excluded.aqi, level = excluded.level, \
          primary_pollutants = excluded.primary_pollutants, iaqi = excluded.iaqi, publishable = excluded.publishable",
     )
     .bind(&a.station_id)
+    .bind(period)
     .bind(a.time_ms)
     .bind(&a.standard)
     .bind(i64::from(a.aqi))
@@ -760,4 +766,150 @@ pub async fn delivery_failed(db: &Db, id: &str, error: &str) -> Result<()> {
         .await
         .store()?;
     Ok(())
+}
+
+// ---- daily statistics and city AQI -------------------------------------------------------
+
+/// Valid (`N`) hourly values of every factor of a station in `[from, to)`.
+pub async fn hourly_of_station(
+    db: &Db,
+    station_id: &str,
+    from_ms: i64,
+    to_ms: i64,
+) -> Result<Vec<(String, i64, String)>> {
+    let rows = query(
+        "SELECT factor, time_ms, value FROM eco_observation WHERE station_id = $1 AND period = 'hour' AND flag = 'N' \
+         AND time_ms >= $2 AND time_ms < $3 ORDER BY factor, time_ms",
+    )
+    .bind(station_id)
+    .bind(from_ms)
+    .bind(to_ms)
+    .fetch_all(db.pool())
+    .await
+    .store()?;
+    rows.iter().map(|r| Ok((r.try_get(0).store()?, r.try_get(1).store()?, r.try_get(2).store()?))).collect()
+}
+
+pub async fn upsert_daily(
+    db: &Db,
+    station_id: &str,
+    factor: &str,
+    day_ms: i64,
+    statistic: &str,
+    value: &str,
+    hours: usize,
+) -> Result<()> {
+    query(
+        "INSERT INTO eco_daily (station_id, factor, day_ms, statistic, value, hours) VALUES ($1, $2, $3, $4, $5, $6) \
+         ON CONFLICT (station_id, factor, day_ms, statistic) DO UPDATE SET value = excluded.value, hours = excluded.hours",
+    )
+    .bind(station_id)
+    .bind(factor)
+    .bind(day_ms)
+    .bind(statistic)
+    .bind(value)
+    .bind(i64::try_from(hours).unwrap_or(i64::MAX))
+    .execute(db.pool())
+    .await
+    .store()?;
+    Ok(())
+}
+
+/// (factor, statistic, value) of one station and day.
+pub async fn daily_of_station(db: &Db, station_id: &str, day_ms: i64) -> Result<Vec<(String, String, String)>> {
+    let rows = query("SELECT factor, statistic, value FROM eco_daily WHERE station_id = $1 AND day_ms = $2")
+        .bind(station_id)
+        .bind(day_ms)
+        .fetch_all(db.pool())
+        .await
+        .store()?;
+    rows.iter().map(|r| Ok((r.try_get(0).store()?, r.try_get(1).store()?, r.try_get(2).store()?))).collect()
+}
+
+/// Daily means of one station and factor in `[from, to)`, as (day, value).
+pub async fn daily_series(
+    db: &Db,
+    station_id: &str,
+    factor: &str,
+    from_ms: i64,
+    to_ms: i64,
+) -> Result<Vec<(i64, String)>> {
+    let rows = query(
+        "SELECT day_ms, value FROM eco_daily WHERE station_id = $1 AND factor = $2 AND statistic = 'mean' \
+         AND day_ms >= $3 AND day_ms < $4 ORDER BY day_ms",
+    )
+    .bind(station_id)
+    .bind(factor)
+    .bind(from_ms)
+    .bind(to_ms)
+    .fetch_all(db.pool())
+    .await
+    .store()?;
+    rows.iter().map(|r| Ok((r.try_get(0).store()?, r.try_get(1).store()?))).collect()
+}
+
+/// (station, factor, value) of valid hourly values of active air stations in a region at one hour.
+pub async fn air_hourly_in_region(db: &Db, region_like: &str, time_ms: i64) -> Result<Vec<(String, String, String)>> {
+    let rows = query(
+        "SELECT o.station_id, o.factor, o.value FROM eco_observation o JOIN eco_station s ON s.id = o.station_id \
+         WHERE s.kind = 'air' AND s.active = 1 AND s.region_code LIKE $1 AND o.period = 'hour' AND o.time_ms = $2 \
+         AND o.flag = 'N'",
+    )
+    .bind(region_like)
+    .bind(time_ms)
+    .fetch_all(db.pool())
+    .await
+    .store()?;
+    rows.iter().map(|r| Ok((r.try_get(0).store()?, r.try_get(1).store()?, r.try_get(2).store()?))).collect()
+}
+
+pub async fn upsert_city_aqi(db: &Db, c: &crate::daily::CityAqi, period: &str) -> Result<()> {
+    query(
+        "INSERT INTO eco_city_aqi (region_code, period, time_ms, standard, aqi, level, primary_pollutants, stations) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (region_code, period, time_ms) DO UPDATE SET \
+         standard = excluded.standard, aqi = excluded.aqi, level = excluded.level, \
+         primary_pollutants = excluded.primary_pollutants, stations = excluded.stations",
+    )
+    .bind(&c.region_code)
+    .bind(period)
+    .bind(c.time_ms)
+    .bind(&c.standard)
+    .bind(i64::from(c.aqi))
+    .bind(i64::from(c.level))
+    .bind(c.primary.join(","))
+    .bind(i64::from(c.stations))
+    .execute(db.pool())
+    .await
+    .store()?;
+    Ok(())
+}
+
+/// The newest hourly AQI of every prefecture.
+pub async fn latest_city_aqi(db: &Db) -> Result<Vec<crate::daily::CityAqi>> {
+    let rows = query(
+        "SELECT c.region_code, c.time_ms, c.standard, c.aqi, c.level, c.primary_pollutants, c.stations \
+         FROM eco_city_aqi c JOIN (SELECT region_code, MAX(time_ms) AS t FROM eco_city_aqi WHERE period = 'hour' \
+         GROUP BY region_code) m ON c.region_code = m.region_code AND c.time_ms = m.t WHERE c.period = 'hour' \
+         ORDER BY c.aqi, c.region_code",
+    )
+    .fetch_all(db.pool())
+    .await
+    .store()?;
+    rows.iter()
+        .map(|r| {
+            let primary: String = r.try_get(5).store()?;
+            let aqi: i64 = r.try_get(3).store()?;
+            let level: i64 = r.try_get(4).store()?;
+            let stations: i64 = r.try_get(6).store()?;
+            Ok(crate::daily::CityAqi {
+                region_code: r.try_get(0).store()?,
+                time_ms: r.try_get(1).store()?,
+                standard: r.try_get(2).store()?,
+                aqi: u32::try_from(aqi).unwrap_or(0),
+                level: u8::try_from(level).unwrap_or(0),
+                primary: primary.split(',').filter(|s| !s.is_empty()).map(str::to_owned).collect(),
+                stations: u32::try_from(stations).unwrap_or(0),
+            })
+        })
+        .collect()
 }

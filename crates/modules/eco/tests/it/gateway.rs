@@ -192,3 +192,26 @@ async fn an_hourly_upload_of_a_water_station_gets_the_class_of_its_worst_indicat
     assert_eq!(w.worst, ["nh3_n"]);
     assert!(!w.per_item.contains_key("cod_mn"));
 }
+
+#[tokio::test]
+async fn a_day_of_hourly_uploads_yields_a_daily_mean_a_daily_aqi_and_a_prefecture_aqi() {
+    let gw = start(GatewayConfig::default()).await;
+    let id = gw.station("QH632801A009", false).await;
+    let mut c = gw.connect().await;
+    // 22 valid hours of 2026-03-15 (Beijing): enough for a daily mean (GB 3095-2012: ≥ 20).
+    for h in 0..22 {
+        let frame =
+            hourly_on("20260315", "QH632801A009", &format!("20260315{h:02}0000000"), PW, &format!("{h:02}"), "40");
+        c.send(frame.as_bytes()).await;
+        assert_eq!(c.reply(WAIT).await.expect("ack").cn, "9014");
+    }
+    let day = qy_eco::daily::beijing_day(1_773_532_800_000); // 2026-03-15 08:00 Beijing
+    let stats = qy_eco::store::daily_of_station(&gw.db, &id, day).await.unwrap();
+    assert!(stats.iter().any(|(f, s, v)| f == "a34004" && s == "mean" && v == "40.000"), "{stats:?}");
+    // HJ 633-2026 daily: PM2.5 40 -> 60, PM10 80 -> 72.
+    let daily = qy_eco::daily::update_station_daily_aqi(&gw.db, &id, day).await.unwrap().unwrap();
+    assert_eq!((daily.aqi, daily.level), (72, 2));
+    let cities = qy_eco::store::latest_city_aqi(&gw.db).await.unwrap();
+    let haixi = cities.iter().find(|c| c.region_code == "632800").expect("Haixi city AQI");
+    assert_eq!((haixi.aqi, haixi.stations), (72, 1));
+}
