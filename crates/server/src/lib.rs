@@ -26,6 +26,11 @@ pub async fn serve(
         tokio::spawn(qy_eco::gateway::serve(listener, ingest, qy_eco::GatewayConfig::default(), stop_rx.clone()));
     }
     tokio::spawn(housekeeping(app.state.clone(), config.packet_retention_days, stop_rx.clone()));
+    if let Some(url) = config.mqtt_url.clone() {
+        // One client id per instance; the shared subscription spreads frames over instances.
+        let client_id = format!("qingyun-{}-{}", std::process::id(), app.state.now_ms());
+        tokio::spawn(qy_eco::gateway::mqtt::run(url, client_id, app.ingest.clone(), stop_rx.clone()));
+    }
     spawn_early_warning(&app, config, stop_rx);
     let service = app.router.into_make_service_with_connect_info::<std::net::SocketAddr>();
     let result = axum::serve(http, service).with_graceful_shutdown(shutdown_signal()).await;

@@ -8,6 +8,7 @@
 
 mod connections;
 mod ingest;
+pub mod mqtt;
 
 use std::sync::Arc;
 use std::time::Duration;

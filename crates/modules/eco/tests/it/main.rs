@@ -4,3 +4,4 @@
 mod alerts;
 mod gateway;
 mod harness;
+mod mqtt;

@@ -1,0 +1,121 @@
+//! HJ 212 over MQTT, for stations (or data concentrators) that publish through a broker.
+//!
+//! Topics: a station publishes each frame to `hj212/{MN}/up`; the platform answers (9013,
+//! 9014 …) on `hj212/{MN}/down`. The platform subscribes with the shared subscription
+//! `$share/qingyun/hj212/+/up`, so with several instances each frame reaches exactly one of
+//! them. Frames go through the same `Ingest` as TCP: same checks, same "acknowledge only after
+//! commit" rule. QoS 1 both ways; a frame is acknowledged to the broker only after it is
+//! handled, so an instance that dies mid-way lets the broker redeliver it.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use rumqttc::{AsyncClient, Event, MqttOptions, Packet, QoS};
+use tokio::sync::watch;
+
+use super::{Ingest, Outcome};
+
+pub const UP_FILTER: &str = "$share/qingyun/hj212/+/up";
+
+/// `mqtt://host:port` (or `tcp://`) → (host, port).
+pub fn parse_url(url: &str) -> Option<(String, u16)> {
+    let rest = url.strip_prefix("mqtt://").or_else(|| url.strip_prefix("tcp://"))?;
+    let hostport = rest.split('/').next()?;
+    let (host, port) = match hostport.rsplit_once(':') {
+        Some((h, p)) => (h, p.parse().ok()?),
+        None => (hostport, 1883),
+    };
+    (!host.is_empty()).then(|| (host.to_owned(), port))
+}
+
+/// Runs until `stop`; reconnects by itself (rumqttc's event loop) when the broker goes away.
+pub async fn run(url: String, client_id: String, ingest: Arc<Ingest>, mut stop: watch::Receiver<bool>) {
+    let Some((host, port)) = parse_url(&url) else {
+        tracing::error!(url = %url, "QY_MQTT_URL must look like mqtt://host:1883; MQTT ingest disabled");
+        return;
+    };
+    let mut options = MqttOptions::new(client_id, host, port);
+    options.set_keep_alive(Duration::from_secs(30));
+    options.set_manual_acks(true);
+    options.set_clean_session(false);
+    let (client, mut events) = AsyncClient::new(options, 256);
+    loop {
+        let event = tokio::select! {
+            e = events.poll() => e,
+            _ = stop.changed() => return,
+        };
+        match event {
+            Ok(Event::Incoming(Packet::ConnAck(_))) => {
+                tracing::info!(url = %url, "MQTT connected; subscribing to {UP_FILTER}");
+                if let Err(e) = client.subscribe(UP_FILTER, QoS::AtLeastOnce).await {
+                    tracing::warn!(error = %e, "MQTT subscribe failed");
+                }
+            }
+            Ok(Event::Incoming(Packet::Publish(p))) => {
+                let mn = p.topic.split('/').rev().nth(1).unwrap_or("").to_owned();
+                let (reply, stored_or_refused) = handle(&ingest, &p.payload, &mn).await;
+                if let Some(reply) = reply {
+                    let topic = format!("hj212/{mn}/down");
+                    if let Err(e) = client.publish(topic, QoS::AtLeastOnce, false, reply.into_bytes()).await {
+                        tracing::warn!(error = %e, "MQTT reply not queued");
+                    }
+                }
+                // Not acknowledged when the store was unavailable: the broker keeps the message
+                // and redelivers it after a reconnect.
+                if stored_or_refused {
+                    if let Err(e) = client.ack(&p).await {
+                        tracing::warn!(error = %e, "MQTT ack not queued");
+                    }
+                }
+            }
+            Ok(_) => {}
+            Err(e) => {
+                tracing::warn!(error = %e, "MQTT connection lost; retrying");
+                tokio::time::sleep(Duration::from_secs(2)).await;
+            }
+        }
+    }
+}
+
+/// One MQTT message: a complete HJ 212 frame (CR LF optional). Returns the reply frame and
+/// whether the message is settled (stored, or refused for good).
+async fn handle(ingest: &Ingest, payload: &[u8], topic_mn: &str) -> (Option<String>, bool) {
+    let mut bytes = payload.to_vec();
+    if !bytes.ends_with(b"\r\n") {
+        bytes.extend_from_slice(b"\r\n");
+    }
+    let frame = match qy_hj212::parse_frame_with(&bytes, qy_hj212::FrameOptions::LEGACY) {
+        Ok(f) => f,
+        Err(e) => {
+            tracing::warn!(mn = %topic_mn, reason = %e, "MQTT HJ 212 frame rejected");
+            return (None, true);
+        }
+    };
+    match ingest.handle(&frame, &format!("mqtt:{topic_mn}")).await {
+        Outcome::Reply { reply, mn } => {
+            if mn != topic_mn {
+                tracing::warn!(topic = %topic_mn, packet = %mn, "MN in the topic differs from the packet's; answered on the topic");
+            }
+            (reply, true)
+        }
+        Outcome::Rejected(reason) => {
+            tracing::warn!(mn = %topic_mn, reason = %reason, "MQTT HJ 212 packet rejected");
+            (None, true)
+        }
+        Outcome::Unavailable(reason) => {
+            tracing::error!(mn = %topic_mn, reason = %reason, "MQTT upload not stored");
+            (None, false)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn broker_urls_are_parsed() {
+        assert_eq!(super::parse_url("mqtt://127.0.0.1:1883"), Some(("127.0.0.1".into(), 1883)));
+        assert_eq!(super::parse_url("tcp://broker"), Some(("broker".into(), 1883)));
+        assert_eq!(super::parse_url("http://x"), None);
+        assert_eq!(super::parse_url("mqtt://:1"), None);
+    }
+}

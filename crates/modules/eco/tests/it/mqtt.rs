@@ -1,0 +1,50 @@
+//! HJ 212 over MQTT against a real broker (the local Mosquitto) when QY_TEST_MQTT_URL is set.
+
+use std::time::Duration;
+
+use qy_eco::GatewayConfig;
+use rumqttc::{AsyncClient, Event, MqttOptions, Packet, QoS};
+
+use crate::harness::{hourly, start, PW};
+
+#[tokio::test]
+async fn a_frame_published_to_the_up_topic_is_stored_and_answered_on_the_down_topic() {
+    let Ok(url) = std::env::var("QY_TEST_MQTT_URL") else {
+        println!("skipped: QY_TEST_MQTT_URL not set");
+        return;
+    };
+    let gw = start(GatewayConfig::default()).await;
+    let mn = format!("QHMQTT{}", std::process::id());
+    gw.station(&mn, false).await;
+    let (_stop_tx, stop) = tokio::sync::watch::channel(false);
+    let client_id = format!("qy-test-platform-{}", std::process::id());
+    tokio::spawn(qy_eco::gateway::mqtt::run(url.clone(), client_id, gw.ingest.clone(), stop));
+
+    let (host, port) = qy_eco::gateway::mqtt::parse_url(&url).unwrap();
+    let (station, mut events) =
+        AsyncClient::new(MqttOptions::new(format!("qy-test-station-{}", std::process::id()), host, port), 16);
+    station.subscribe(format!("hj212/{mn}/down"), QoS::AtLeastOnce).await.unwrap();
+    let frame = hourly(&mn, "20260115100000777", PW, "09", "75");
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    let mut published = false;
+    let reply = loop {
+        assert!(tokio::time::Instant::now() < deadline, "no answer on hj212/{mn}/down");
+        match tokio::time::timeout(Duration::from_secs(1), events.poll()).await {
+            Ok(Ok(Event::Incoming(Packet::SubAck(_)))) if !published => {
+                // Give the platform a moment to subscribe, then publish (QoS 1).
+                tokio::time::sleep(Duration::from_millis(500)).await;
+                station
+                    .publish(format!("hj212/{mn}/up"), QoS::AtLeastOnce, false, frame.trim_end().as_bytes().to_vec())
+                    .await
+                    .unwrap();
+                published = true;
+            }
+            Ok(Ok(Event::Incoming(Packet::Publish(p)))) => break String::from_utf8_lossy(&p.payload).into_owned(),
+            Ok(Ok(_)) | Err(_) => {}
+            Ok(Err(e)) => panic!("station client: {e}"),
+        }
+    };
+    let ack = qy_hj212::parse_frame(reply.as_bytes()).unwrap().packet().unwrap();
+    assert_eq!((ack.cn.as_str(), ack.qn.as_deref()), ("9014", Some("20260115100000777")));
+    assert_eq!(gw.count("eco_packet").await, 1);
+}
