@@ -1,5 +1,6 @@
 //! `qingyun` — the one binary of the Qingyun platform.
 
+mod bench;
 mod tools;
 
 // glibc's malloc raises its mmap threshold after the first large free, and then keeps every
@@ -48,6 +49,9 @@ enum Command {
     /// Standards tools that work without the server.
     #[command(subcommand)]
     Tools(tools::ToolsCommand),
+    /// Measurements against a running server on this machine.
+    #[command(subcommand)]
+    Bench(bench::BenchCommand),
 }
 
 #[derive(Subcommand)]
@@ -208,6 +212,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
             println!("{}", serde_json::to_string(&report)?);
             Ok(if report.errors == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
         }
+        Command::Bench(b) => bench::run(b, &config).await,
         Command::Tools(_) => Ok(ExitCode::SUCCESS),
     }
 }
