@@ -272,7 +272,17 @@ struct RankRow {
 
 async fn ranking_page(State(state): State<AppState>, base: Base) -> Result<Response, PageError> {
     let err = |e| PageError::new(&state, &base, e);
-    let cities = crate::store::latest_city_aqi(&state.db).await.map_err(err)?;
+    // Rank one hour for every prefecture: the newest hour that at least three quarters of them
+    // have reported (stations report at different moments within the hour).
+    let latest = crate::store::latest_city_aqi(&state.db).await.map_err(err)?;
+    let needed = (latest.len() * 3).div_ceil(4);
+    let mut times: Vec<i64> = latest.iter().map(|c| c.time_ms).collect();
+    times.sort_unstable_by(|a, b| b.cmp(a));
+    let hour = times.iter().copied().find(|t| latest.iter().filter(|c| c.time_ms >= *t).count() >= needed);
+    let cities = match hour {
+        Some(t) => crate::store::city_aqi_at(&state.db, t).await.map_err(err)?,
+        None => latest,
+    };
     let mut rows = Vec::with_capacity(cities.len());
     for c in cities {
         let name = state

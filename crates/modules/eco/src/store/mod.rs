@@ -895,21 +895,34 @@ pub async fn latest_city_aqi(db: &Db) -> Result<Vec<crate::daily::CityAqi>> {
     .fetch_all(db.pool())
     .await
     .store()?;
-    rows.iter()
-        .map(|r| {
-            let primary: String = r.try_get(5).store()?;
-            let aqi: i64 = r.try_get(3).store()?;
-            let level: i64 = r.try_get(4).store()?;
-            let stations: i64 = r.try_get(6).store()?;
-            Ok(crate::daily::CityAqi {
-                region_code: r.try_get(0).store()?,
-                time_ms: r.try_get(1).store()?,
-                standard: r.try_get(2).store()?,
-                aqi: u32::try_from(aqi).unwrap_or(0),
-                level: u8::try_from(level).unwrap_or(0),
-                primary: primary.split(',').filter(|s| !s.is_empty()).map(str::to_owned).collect(),
-                stations: u32::try_from(stations).unwrap_or(0),
-            })
-        })
-        .collect()
+    rows.iter().map(city_of).collect()
+}
+
+/// Every prefecture's hourly AQI at one hour, best first.
+pub async fn city_aqi_at(db: &Db, time_ms: i64) -> Result<Vec<crate::daily::CityAqi>> {
+    let rows = query(
+        "SELECT region_code, time_ms, standard, aqi, level, primary_pollutants, stations FROM eco_city_aqi \
+         WHERE period = 'hour' AND time_ms = $1 ORDER BY aqi, region_code",
+    )
+    .bind(time_ms)
+    .fetch_all(db.pool())
+    .await
+    .store()?;
+    rows.iter().map(city_of).collect()
+}
+
+fn city_of(r: &AnyRow) -> Result<crate::daily::CityAqi> {
+    let primary: String = r.try_get(5).store()?;
+    let aqi: i64 = r.try_get(3).store()?;
+    let level: i64 = r.try_get(4).store()?;
+    let stations: i64 = r.try_get(6).store()?;
+    Ok(crate::daily::CityAqi {
+        region_code: r.try_get(0).store()?,
+        time_ms: r.try_get(1).store()?,
+        standard: r.try_get(2).store()?,
+        aqi: u32::try_from(aqi).unwrap_or(0),
+        level: u8::try_from(level).unwrap_or(0),
+        primary: primary.split(',').filter(|s| !s.is_empty()).map(str::to_owned).collect(),
+        stations: u32::try_from(stations).unwrap_or(0),
+    })
 }
