@@ -20,6 +20,9 @@ pub struct Config {
     pub nats_url: Option<String>,
     /// `QY_MQTT_URL`: MQTT broker for sensor ingest (used by modules that ingest).
     pub mqtt_url: Option<String>,
+    /// `QY_INSTANCE_ID`: names this instance to brokers (stable across restarts; unique per
+    /// instance). Default: the host name.
+    pub instance_id: String,
     /// `QY_HJ212_ADDR`: the HJ 212 TCP gateway for monitoring stations.
     pub hj212_addr: String,
     /// `QY_PACKET_RETENTION_DAYS`: how long raw HJ 212 packets are kept for replay.
@@ -41,6 +44,7 @@ impl Default for Config {
             nats_url: None,
             mqtt_url: None,
             hj212_addr: "127.0.0.1:8212".into(),
+            instance_id: default_instance_id(),
             packet_retention_days: 90,
             bootstrap_admin_password: None,
             cookie_secure: false,
@@ -103,6 +107,9 @@ impl Config {
         if let Some(v) = nonempty("QY_MQTT_URL") {
             self.mqtt_url = Some(v);
         }
+        if let Some(v) = nonempty("QY_INSTANCE_ID") {
+            self.instance_id = v;
+        }
         if let Some(v) = nonempty("QY_HJ212_ADDR") {
             self.hj212_addr = v;
         }
@@ -145,6 +152,16 @@ impl Config {
         write_private(&path, &hex::encode(key)).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         Ok(key)
     }
+}
+
+/// The host name, or `qingyun` when it cannot be read.
+fn default_instance_id() -> String {
+    std::env::var("HOSTNAME")
+        .ok()
+        .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty() && h.len() <= 64)
+        .unwrap_or_else(|| "qingyun".to_owned())
 }
 
 #[cfg(unix)]

@@ -27,9 +27,14 @@ pub async fn serve(
     }
     tokio::spawn(housekeeping(app.state.clone(), config.packet_retention_days, stop_rx.clone()));
     if let Some(url) = config.mqtt_url.clone() {
-        // One client id per instance; the shared subscription spreads frames over instances.
-        let client_id = format!("qingyun-{}-{}", std::process::id(), app.state.now_ms());
-        tokio::spawn(qy_eco::gateway::mqtt::run(url, client_id, app.ingest.clone(), stop_rx.clone()));
+        // The shared subscription spreads frames over the instances of one deployment.
+        let mqtt = qy_eco::gateway::mqtt::MqttConfig {
+            url,
+            client_id: format!("qingyun-{}", config.instance_id),
+            group: qy_eco::gateway::mqtt::GROUP.into(),
+            persistent: true,
+        };
+        tokio::spawn(qy_eco::gateway::mqtt::run(mqtt, app.ingest.clone(), stop_rx.clone()));
     }
     spawn_early_warning(&app, config, stop_rx);
     let service = app.router.into_make_service_with_connect_info::<std::net::SocketAddr>();

@@ -15,7 +15,29 @@ use tokio::sync::watch;
 
 use super::{Ingest, Outcome};
 
-pub const UP_FILTER: &str = "$share/qingyun/hj212/+/up";
+/// The shared-subscription group of the platform's instances.
+pub const GROUP: &str = "qingyun";
+
+/// How to connect.
+#[derive(Debug, Clone)]
+pub struct MqttConfig {
+    /// `mqtt://host:1883`
+    pub url: String,
+    /// Stable per instance: with a persistent session the broker keeps unacknowledged
+    /// messages for it across reconnects. A new id per start would leave dead sessions behind
+    /// in the shared group, each holding a share of the traffic.
+    pub client_id: String,
+    /// Shared-subscription group (instances of one deployment share one group).
+    pub group: String,
+    /// Keep the session (and unacknowledged messages) across reconnects.
+    pub persistent: bool,
+}
+
+impl MqttConfig {
+    pub fn up_filter(&self) -> String {
+        format!("$share/{}/hj212/+/up", self.group)
+    }
+}
 
 /// `mqtt://host:port` (or `tcp://`) → (host, port).
 pub fn parse_url(url: &str) -> Option<(String, u16)> {
@@ -29,15 +51,17 @@ pub fn parse_url(url: &str) -> Option<(String, u16)> {
 }
 
 /// Runs until `stop`; reconnects by itself (rumqttc's event loop) when the broker goes away.
-pub async fn run(url: String, client_id: String, ingest: Arc<Ingest>, mut stop: watch::Receiver<bool>) {
+pub async fn run(config: MqttConfig, ingest: Arc<Ingest>, mut stop: watch::Receiver<bool>) {
+    let url = config.url.clone();
     let Some((host, port)) = parse_url(&url) else {
         tracing::error!(url = %url, "QY_MQTT_URL must look like mqtt://host:1883; MQTT ingest disabled");
         return;
     };
-    let mut options = MqttOptions::new(client_id, host, port);
+    let filter = config.up_filter();
+    let mut options = MqttOptions::new(config.client_id.clone(), host, port);
     options.set_keep_alive(Duration::from_secs(30));
     options.set_manual_acks(true);
-    options.set_clean_session(false);
+    options.set_clean_session(!config.persistent);
     let (client, mut events) = AsyncClient::new(options, 256);
     loop {
         let event = tokio::select! {
@@ -46,8 +70,8 @@ pub async fn run(url: String, client_id: String, ingest: Arc<Ingest>, mut stop: 
         };
         match event {
             Ok(Event::Incoming(Packet::ConnAck(_))) => {
-                tracing::info!(url = %url, "MQTT connected; subscribing to {UP_FILTER}");
-                if let Err(e) = client.subscribe(UP_FILTER, QoS::AtLeastOnce).await {
+                tracing::info!(url = %url, filter = %filter, "MQTT connected; subscribing");
+                if let Err(e) = client.subscribe(filter.clone(), QoS::AtLeastOnce).await {
                     tracing::warn!(error = %e, "MQTT subscribe failed");
                 }
             }

@@ -17,8 +17,14 @@ async fn a_frame_published_to_the_up_topic_is_stored_and_answered_on_the_down_to
     let mn = format!("QHMQTT{}", std::process::id());
     gw.station(&mn, false).await;
     let (_stop_tx, stop) = tokio::sync::watch::channel(false);
-    let client_id = format!("qy-test-platform-{}", std::process::id());
-    tokio::spawn(qy_eco::gateway::mqtt::run(url.clone(), client_id, gw.ingest.clone(), stop));
+    // A group of its own and a clean session: earlier runs must not hold shares of this test's traffic.
+    let config = qy_eco::gateway::mqtt::MqttConfig {
+        url: url.clone(),
+        client_id: format!("qy-test-platform-{}", std::process::id()),
+        group: format!("qy-test-{}", std::process::id()),
+        persistent: false,
+    };
+    tokio::spawn(qy_eco::gateway::mqtt::run(config, gw.ingest.clone(), stop));
 
     let (host, port) = qy_eco::gateway::mqtt::parse_url(&url).unwrap();
     let (station, mut events) =
