@@ -35,6 +35,9 @@ pub struct Alerts {
     clock: Arc<dyn Clock>,
     bus: Arc<dyn EventBus>,
     cache: Mutex<(i64, Arc<Vec<Rule>>)>,
+    /// Stations with an active silence alert (`None` until loaded): every packet asks, and the
+    /// answer is almost always "no", so it must not cost a query.
+    silent: Mutex<Option<std::collections::HashSet<String>>>,
 }
 
 fn applies(rule: &Rule, station: &StationRef) -> bool {
@@ -45,7 +48,7 @@ fn applies(rule: &Rule, station: &StationRef) -> bool {
 
 impl Alerts {
     pub fn new(db: Db, clock: Arc<dyn Clock>, bus: Arc<dyn EventBus>) -> Self {
-        Self { db, clock, bus, cache: Mutex::new((i64::MIN, Arc::new(Vec::new()))) }
+        Self { db, clock, bus, cache: Mutex::new((i64::MIN, Arc::new(Vec::new()))), silent: Mutex::new(None) }
     }
 
     async fn rules(&self) -> Result<Arc<Vec<Rule>>> {
@@ -129,8 +132,25 @@ impl Alerts {
 
     /// A packet arrived: silence is over.
     pub async fn on_packet(&self, station_id: &str) -> Result<()> {
+        let loaded = self.silent.lock().map(|s| s.is_some()).unwrap_or(false);
+        if !loaded {
+            let stations = store::stations_with_active_silence(&self.db).await?;
+            if let Ok(mut s) = self.silent.lock() {
+                *s = Some(stations.into_iter().collect());
+            }
+        }
+        let maybe_silent =
+            self.silent.lock().map(|s| s.as_ref().is_none_or(|set| set.contains(station_id))).unwrap_or(true);
+        if !maybe_silent {
+            return Ok(());
+        }
         for id in store::active_silent_alerts(&self.db, station_id).await? {
             self.close_automatically(&id, "the station is sending again").await?;
+        }
+        if let Ok(mut s) = self.silent.lock() {
+            if let Some(set) = s.as_mut() {
+                set.remove(station_id);
+            }
         }
         Ok(())
     }
@@ -156,6 +176,11 @@ impl Alerts {
                 let detail = format!("no data for {minutes} minutes");
                 if self.open(rule, &station, None, &detail).await? {
                     opened += 1;
+                }
+                if let Ok(mut set) = self.silent.lock() {
+                    if let Some(set) = set.as_mut() {
+                        set.insert(station.id.clone());
+                    }
                 }
             }
         }

@@ -7,9 +7,10 @@ use qy_hj212::{CrcMatch, Frame, Packet, Reassembler, Reassembly, ReassemblyConfi
 use qy_kernel::Clock;
 use qy_storage::Db;
 
+use super::writer::OwnedUpload;
 use super::Connections;
 use crate::domain::observation::{extract, Extracted, Period};
-use crate::store::{self, Upload};
+use crate::store;
 
 /// The result of handling one frame.
 #[derive(Debug, PartialEq)]
@@ -42,6 +43,7 @@ pub struct Ingest {
     clock: Arc<dyn Clock>,
     pub connections: Connections,
     pub alerts: Arc<crate::alerts::Alerts>,
+    writer: super::writer::Writer,
     stations: Mutex<HashMap<String, Known>>,
     reassembler: Mutex<Reassembler>,
 }
@@ -51,6 +53,7 @@ impl Ingest {
         Self {
             connections: Connections::new(clock.clone()),
             alerts: Arc::new(crate::alerts::Alerts::new(db.clone(), clock.clone(), bus)),
+            writer: super::writer::Writer::spawn(db.clone()),
             db,
             clock,
             stations: Mutex::new(HashMap::new()),
@@ -182,16 +185,16 @@ impl Ingest {
                 return Outcome::Rejected(format!("MN {}: data upload without DataTime", packet.mn));
             }
             Extracted::Observations { items, period } => {
-                let upload = Upload {
-                    station_id,
-                    qn: packet.qn.as_deref().unwrap_or(""),
-                    cn: &packet.cn,
-                    raw: &frame.segment,
+                let upload = OwnedUpload {
+                    station_id: station_id.to_owned(),
+                    qn: packet.qn.clone().unwrap_or_default(),
+                    cn: packet.cn.clone(),
+                    raw: frame.segment.clone(),
                     received_at: now,
-                    peer,
-                    observations: &items,
+                    peer: peer.to_owned(),
+                    observations: items.clone(),
                 };
-                match store::store_upload(&self.db, &upload).await {
+                match self.writer.store(upload).await {
                     Ok(true) => {
                         metrics::counter!("qy_eco_observations_total").increment(items.len() as u64);
                         // Early warning runs after the commit; its failures never cost the ack.

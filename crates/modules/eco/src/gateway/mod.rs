@@ -9,6 +9,7 @@
 mod connections;
 mod ingest;
 pub mod mqtt;
+pub mod writer;
 
 use std::sync::Arc;
 use std::time::Duration;

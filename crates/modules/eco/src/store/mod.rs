@@ -1,5 +1,6 @@
 //! All SQL of the eco module.
 
+
 use qy_kernel::Result;
 use qy_storage::sqlx::any::AnyRow;
 use qy_storage::sqlx::query;
@@ -108,30 +109,43 @@ pub struct Upload<'a> {
 /// Stores an upload and its observations in one transaction. Returns `false` when the same
 /// (station, QN, CN) was stored before: a retransmission, answered again but not stored twice.
 pub async fn store_upload(db: &Db, u: &Upload<'_>) -> Result<bool> {
+    Ok(store_uploads(db, std::slice::from_ref(u)).await?.first().copied().unwrap_or(false))
+}
+
+/// Stores several uploads in ONE transaction (group commit: the gateway's writer batches the
+/// uploads that arrive together). Returns, per upload, whether it was new.
+pub async fn store_uploads(db: &Db, uploads: &[Upload<'_>]) -> Result<Vec<bool>> {
     let mut tx = db.pool().begin().await.store()?;
-    let inserted = query(
-        "INSERT INTO eco_packet (id, station_id, qn, cn, received_at, raw) VALUES ($1, $2, $3, $4, $5, $6) \
-         ON CONFLICT (station_id, qn, cn) DO NOTHING",
-    )
-    .bind(qy_kernel::id::new_id())
-    .bind(u.station_id)
-    .bind(u.qn)
-    .bind(u.cn)
-    .bind(u.received_at)
-    .bind(u.raw)
-    .execute(&mut *tx)
-    .await
-    .store()?
-    .rows_affected();
-    if inserted == 0 {
-        tx.commit().await.store()?;
-        return Ok(false);
+    let mut fresh = Vec::with_capacity(uploads.len());
+    for u in uploads {
+        let inserted = query(
+            "INSERT INTO eco_packet (id, station_id, qn, cn, received_at, raw) VALUES ($1, $2, $3, $4, $5, $6) \
+             ON CONFLICT (station_id, qn, cn) DO NOTHING",
+        )
+        .bind(qy_kernel::id::new_id())
+        .bind(u.station_id)
+        .bind(u.qn)
+        .bind(u.cn)
+        .bind(u.received_at)
+        .bind(u.raw)
+        .execute(&mut *tx)
+        .await
+        .store()?
+        .rows_affected();
+        fresh.push(inserted == 1);
     }
-    for chunk in u.observations.chunks(50) {
+    // Observations of the new uploads, a few hundred rows per statement.
+    let rows: Vec<(&Upload<'_>, &Observation)> = uploads
+        .iter()
+        .zip(&fresh)
+        .filter(|(_, new)| **new)
+        .flat_map(|(u, _)| u.observations.iter().map(move |o| (u, o)))
+        .collect();
+    for chunk in rows.chunks(100) {
         let mut p = Params::new();
-        let rows: Vec<String> = chunk
+        let values: Vec<String> = chunk
             .iter()
-            .map(|o| {
+            .map(|(u, o)| {
                 let num = o.value.parse::<f64>().unwrap_or(0.0);
                 format!(
                     "({}, {}, {}, {}, {}, {}, {}, {}, {}, {})",
@@ -151,19 +165,30 @@ pub async fn store_upload(db: &Db, u: &Upload<'_>) -> Result<bool> {
         let sql = format!(
             "INSERT INTO eco_observation (station_id, factor, period, time_ms, value, value_num, min_value, max_value, \
              flag, received_at) VALUES {} ON CONFLICT (station_id, factor, period, time_ms) DO NOTHING",
-            rows.join(", ")
+            values.join(", ")
         );
         p.bind(&sql).execute(&mut *tx).await.store()?;
-
+    }
+    // Latest values: one row per (station, factor, period) — the newest of the batch — because
+    // one upsert statement may not touch the same row twice (PostgreSQL).
+    let mut newest: std::collections::BTreeMap<(&str, &str, &str), &Observation> = std::collections::BTreeMap::new();
+    for (u, o) in &rows {
+        let key = (u.station_id, o.factor.as_str(), o.period.as_str());
+        if newest.get(&key).is_none_or(|prev| o.time_ms >= prev.time_ms) {
+            newest.insert(key, o);
+        }
+    }
+    let latest: Vec<_> = newest.into_iter().collect();
+    for chunk in latest.chunks(100) {
         let mut p = Params::new();
-        let rows: Vec<String> = chunk
+        let values: Vec<String> = chunk
             .iter()
-            .map(|o| {
+            .map(|((station, factor, period), o)| {
                 format!(
                     "({}, {}, {}, {}, {}, {})",
-                    p.push(u.station_id),
-                    p.push(o.factor.as_str()),
-                    p.push(o.period.as_str()),
+                    p.push(*station),
+                    p.push(*factor),
+                    p.push(*period),
                     p.push(o.time_ms),
                     p.push(o.value.as_str()),
                     p.push(o.flag.as_str())
@@ -175,19 +200,29 @@ pub async fn store_upload(db: &Db, u: &Upload<'_>) -> Result<bool> {
             "INSERT INTO eco_latest (station_id, factor, period, time_ms, value, flag) VALUES {} \
              ON CONFLICT (station_id, factor, period) DO UPDATE SET time_ms = excluded.time_ms, \
              value = excluded.value, flag = excluded.flag WHERE excluded.time_ms >= eco_latest.time_ms",
-            rows.join(", ")
+            values.join(", ")
         );
         p.bind(&sql).execute(&mut *tx).await.store()?;
     }
-    query("UPDATE eco_station SET last_packet_at = $1, last_peer = $2 WHERE id = $3")
-        .bind(u.received_at)
-        .bind(u.peer)
-        .bind(u.station_id)
-        .execute(&mut *tx)
-        .await
-        .store()?;
+    // Last packet per station (the batch's newest).
+    let mut stations: std::collections::BTreeMap<&str, (i64, &str)> = std::collections::BTreeMap::new();
+    for u in uploads {
+        let e = stations.entry(u.station_id).or_insert((u.received_at, u.peer));
+        if u.received_at >= e.0 {
+            *e = (u.received_at, u.peer);
+        }
+    }
+    for (station, (at, peer)) in stations {
+        query("UPDATE eco_station SET last_packet_at = $1, last_peer = $2 WHERE id = $3")
+            .bind(at)
+            .bind(peer)
+            .bind(station)
+            .execute(&mut *tx)
+            .await
+            .store()?;
+    }
     tx.commit().await.store()?;
-    Ok(true)
+    Ok(fresh)
 }
 
 /// Deletes archived raw packets received before `before_ms`; returns how many.
@@ -566,6 +601,18 @@ pub async fn active_alert(db: &Db, rule_id: &str, station_id: &str) -> Result<Op
         .await
         .store()?;
     row.map(|r| r.try_get(0).store()).transpose()
+}
+
+/// Stations that have an active silent-rule alert.
+pub async fn stations_with_active_silence(db: &Db) -> Result<Vec<String>> {
+    let rows = query(
+        "SELECT DISTINCT a.station_id FROM eco_alert a JOIN eco_alert_rule r ON r.id = a.rule_id \
+         WHERE a.status <> 'closed' AND r.kind = 'silent'",
+    )
+    .fetch_all(db.pool())
+    .await
+    .store()?;
+    rows.iter().map(|r| r.try_get(0).store()).collect()
 }
 
 /// Active silent-rule alerts of a station (closed when it speaks again).
