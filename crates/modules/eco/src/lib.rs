@@ -10,6 +10,7 @@ pub mod gateway;
 mod http;
 pub mod service;
 pub mod simulator;
+pub mod sta;
 pub mod store;
 pub mod water;
 
@@ -66,6 +67,7 @@ impl Module for EcoModule {
     fn pages(&self) -> axum::Router<AppState> {
         http::pages::router()
             .merge(http::alerts_pages::router())
+            .merge(sta::router())
             .layer(axum::Extension(Ctx { ingest: self.ingest.clone() }))
     }
     fn templates(&self) -> &'static [(&'static str, &'static str)] {

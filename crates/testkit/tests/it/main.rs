@@ -9,6 +9,7 @@ mod identity;
 mod ops;
 mod pages;
 mod regions;
+mod sta;
 
 /// Prints once which backend the suite runs on.
 pub fn backend() -> &'static str {

@@ -5,3 +5,4 @@ mod alerts;
 mod gateway;
 mod harness;
 mod mqtt;
+mod sta;
