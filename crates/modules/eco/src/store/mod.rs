@@ -15,7 +15,7 @@ use crate::domain::station::{Station, StationKind};
 const STATION_COLUMNS: &str = "id, mn, name, kind, st, region_code, latitude, longitude, allow_swapped_crc, active, \
      created_at, last_packet_at, water_body, target_class";
 
-fn station_of(r: &AnyRow) -> Result<Station> {
+pub(crate) fn station_of(r: &AnyRow) -> Result<Station> {
     let kind: String = r.try_get("kind").store()?;
     let swapped: i32 = r.try_get("allow_swapped_crc").store()?;
     let active: i32 = r.try_get("active").store()?;

@@ -15,7 +15,8 @@ use qy_storage::sqlx::any::AnyRow;
 use qy_storage::sqlx::query;
 use qy_storage::{Db, Dialect, Params, Row, StoreResultExt};
 
-use crate::domain::station::{Station, StationKind};
+use super::station_of;
+use crate::domain::station::Station;
 use crate::sta::filter::{BinOp, Expr, Func, Geometry, Lit};
 use crate::sta::model::{self, DsKey, ObsKey, Set};
 
@@ -1034,28 +1035,6 @@ fn ctx_of(set: Set) -> Ctx {
 
 const STATION_COLS: &str = "s.id, s.mn, s.name, s.kind, s.st, s.region_code, s.latitude, s.longitude, \
      s.allow_swapped_crc, s.active, s.created_at, s.last_packet_at, s.water_body, s.target_class";
-
-fn station_of(r: &AnyRow) -> Result<Station> {
-    let kind: String = r.try_get("kind").store()?;
-    let swapped: i32 = r.try_get("allow_swapped_crc").store()?;
-    let active: i32 = r.try_get("active").store()?;
-    Ok(Station {
-        id: r.try_get("id").store()?,
-        mn: r.try_get("mn").store()?,
-        name: r.try_get("name").store()?,
-        kind: StationKind::parse(&kind).unwrap_or(StationKind::Air),
-        st: r.try_get("st").store()?,
-        region_code: r.try_get("region_code").store()?,
-        latitude: r.try_get("latitude").store()?,
-        longitude: r.try_get("longitude").store()?,
-        allow_swapped_crc: swapped != 0,
-        water_body: r.try_get("water_body").store()?,
-        target_class: r.try_get::<Option<i32>, _>("target_class").store()?.and_then(|c| u8::try_from(c).ok()),
-        active: active != 0,
-        created_at: r.try_get("created_at").store()?,
-        last_packet_at: r.try_get("last_packet_at").store()?,
-    })
-}
 
 const OBS_COLS: &str =
     "o.station_id, o.factor, o.period, o.time_ms, o.value, o.min_value, o.max_value, o.flag, o.received_at";
