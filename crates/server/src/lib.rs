@@ -68,7 +68,8 @@ fn spawn_early_warning(app: &App, config: &Config, stop: tokio::sync::watch::Rec
     });
 }
 
-/// Hourly: drops raw HJ 212 packets older than the retention period.
+/// Hourly: drops raw HJ 212 packets, and real-time and minute values, older than the
+/// retention period.
 async fn housekeeping(state: qy_web::AppState, retention_days: u32, mut stop: tokio::sync::watch::Receiver<bool>) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
     loop {
@@ -81,6 +82,12 @@ async fn housekeeping(state: qy_web::AppState, retention_days: u32, mut stop: to
             Ok(0) => {}
             Ok(n) => tracing::info!(rows = n, "purged archived HJ 212 packets past retention"),
             Err(e) => tracing::warn!(code = %e.code, "packet purge failed"),
+        }
+        // Real-time and minute values follow the same retention; hourly and daily values stay.
+        match qy_eco::store::purge_fine_observations(&state.db, before).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(rows = n, "purged real-time and minute values past retention"),
+            Err(e) => tracing::warn!(code = %e.code, "observation purge failed"),
         }
     }
 }

@@ -117,24 +117,37 @@ pub async fn store_upload(db: &Db, u: &Upload<'_>) -> Result<bool> {
 /// uploads that arrive together). Returns, per upload, whether it was new.
 pub async fn store_uploads(db: &Db, uploads: &[Upload<'_>]) -> Result<Vec<bool>> {
     let mut tx = db.pool().begin().await.store()?;
-    let mut fresh = Vec::with_capacity(uploads.len());
-    for u in uploads {
-        let inserted = query(
-            "INSERT INTO eco_packet (id, station_id, qn, cn, received_at, raw) VALUES ($1, $2, $3, $4, $5, $6) \
-             ON CONFLICT (station_id, qn, cn) DO NOTHING",
-        )
-        .bind(qy_kernel::id::new_id())
-        .bind(u.station_id)
-        .bind(u.qn)
-        .bind(u.cn)
-        .bind(u.received_at)
-        .bind(u.raw)
-        .execute(&mut *tx)
-        .await
-        .store()?
-        .rows_affected();
-        fresh.push(inserted == 1);
+    // The packets, a few hundred per statement; RETURNING names the ones that were new (a
+    // retransmission, or a repeat inside the batch, conflicts and is not returned).
+    let mut inserted: std::collections::HashSet<(String, String, String)> = std::collections::HashSet::new();
+    for chunk in uploads.chunks(200) {
+        let mut p = Params::new();
+        let values: Vec<String> = chunk
+            .iter()
+            .map(|u| {
+                format!(
+                    "({}, {}, {}, {}, {}, {})",
+                    p.push(qy_kernel::id::new_id()),
+                    p.push(u.station_id),
+                    p.push(u.qn),
+                    p.push(u.cn),
+                    p.push(u.received_at),
+                    p.push(u.raw)
+                )
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO eco_packet (id, station_id, qn, cn, received_at, raw) VALUES {} \
+             ON CONFLICT (station_id, qn, cn) DO NOTHING RETURNING station_id, qn, cn",
+            values.join(", ")
+        );
+        for r in p.bind(&sql).fetch_all(&mut *tx).await.store()? {
+            inserted.insert((r.try_get(0).store()?, r.try_get(1).store()?, r.try_get(2).store()?));
+        }
     }
+    // The first upload with a returned key is the new one; repeats in the batch are not.
+    let fresh: Vec<bool> =
+        uploads.iter().map(|u| inserted.remove(&(u.station_id.to_owned(), u.qn.to_owned(), u.cn.to_owned()))).collect();
     // Observations of the new uploads, a few hundred rows per statement.
     let rows: Vec<(&Upload<'_>, &Observation)> = uploads
         .iter()
@@ -224,6 +237,17 @@ pub async fn store_uploads(db: &Db, uploads: &[Upload<'_>]) -> Result<Vec<bool>>
     }
     tx.commit().await.store()?;
     Ok(fresh)
+}
+
+/// Deletes real-time and minute values older than `before_ms` (hourly and daily values, and
+/// everything derived from them, are kept); returns how many.
+pub async fn purge_fine_observations(db: &Db, before_ms: i64) -> Result<u64> {
+    let r = query("DELETE FROM eco_observation WHERE period IN ('rtd', 'minute') AND time_ms < $1")
+        .bind(before_ms)
+        .execute(db.pool())
+        .await
+        .store()?;
+    Ok(r.rows_affected())
 }
 
 /// Deletes archived raw packets received before `before_ms`; returns how many.

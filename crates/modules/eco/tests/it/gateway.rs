@@ -215,3 +215,31 @@ async fn a_day_of_hourly_uploads_yields_a_daily_mean_a_daily_aqi_and_a_prefectur
     let haixi = cities.iter().find(|c| c.region_code == "632800").expect("Haixi city AQI");
     assert_eq!((haixi.aqi, haixi.stations), (72, 1));
 }
+
+fn upload<'a>(
+    station_id: &'a str,
+    qn: &'a str,
+    observations: &'a [qy_eco::domain::observation::Observation],
+) -> qy_eco::store::Upload<'a> {
+    qy_eco::store::Upload { station_id, qn, cn: "2061", raw: "x", received_at: 1, peer: "test", observations }
+}
+
+#[tokio::test]
+async fn a_batch_with_a_repeated_packet_stores_it_once_and_reports_which_were_new() {
+    let gw = start(GatewayConfig::default()).await;
+    let id = gw.station("QH632801A010", false).await;
+    let obs = |v: &str| qy_eco::domain::observation::Observation {
+        factor: "a34004".into(),
+        period: qy_eco::domain::observation::Period::Hour,
+        time_ms: 1_768_438_800_000,
+        value: v.into(),
+        min: None,
+        max: None,
+        flag: "N".into(),
+    };
+    let (a, b) = ([obs("10")], [obs("11")]);
+    let batch = [upload(&id, "Q1", &a), upload(&id, "Q1", &b), upload(&id, "Q2", &b)];
+    assert_eq!(qy_eco::store::store_uploads(&gw.db, &batch).await.unwrap(), [true, false, true]);
+    assert_eq!(qy_eco::store::store_uploads(&gw.db, &[upload(&id, "Q2", &b)]).await.unwrap(), [false]);
+    assert_eq!(gw.count("eco_packet").await, 2);
+}
