@@ -61,6 +61,11 @@ impl Ingest {
         }
     }
 
+    /// The store this ingest writes to.
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
     /// Forgets cached registry entries (after a station was changed).
     pub fn invalidate(&self, mn: &str) {
         if let Ok(mut m) = self.stations.lock() {

@@ -37,6 +37,11 @@ impl MqttConfig {
     pub fn up_filter(&self) -> String {
         format!("$share/{}/hj212/+/up", self.group)
     }
+
+    /// SensorThings observations (MQTT extension, create).
+    pub fn sta_filter(&self) -> String {
+        format!("$share/{}/{}", self.group, crate::sta::mqtt::FILTER)
+    }
 }
 
 /// `mqtt://host:port` (or `tcp://`) → (host, port).
@@ -71,8 +76,34 @@ pub async fn run(config: MqttConfig, ingest: Arc<Ingest>, mut stop: watch::Recei
         match event {
             Ok(Event::Incoming(Packet::ConnAck(_))) => {
                 tracing::info!(url = %url, filter = %filter, "MQTT connected; subscribing");
-                if let Err(e) = client.subscribe(filter.clone(), QoS::AtLeastOnce).await {
-                    tracing::warn!(error = %e, "MQTT subscribe failed");
+                for f in [filter.clone(), config.sta_filter()] {
+                    if let Err(e) = client.subscribe(f, QoS::AtLeastOnce).await {
+                        tracing::warn!(error = %e, "MQTT subscribe failed");
+                    }
+                }
+            }
+            Ok(Event::Incoming(Packet::Publish(p))) if p.topic.starts_with("v1.1/") => {
+                let now = qy_kernel::Clock::now_ms(&qy_kernel::SystemClock);
+                let settled = match crate::sta::mqtt::create(&ingest, ingest.db(), now, &p.topic, &p.payload).await {
+                    Ok(id) => {
+                        tracing::debug!(observation = %id, "SensorThings observation over MQTT");
+                        true
+                    }
+                    Err(e)
+                        if e.kind == qy_kernel::ErrorKind::Unavailable || e.kind == qy_kernel::ErrorKind::Internal =>
+                    {
+                        tracing::error!(code = %e.code, "MQTT observation not stored");
+                        false
+                    }
+                    Err(e) => {
+                        tracing::warn!(code = %e.code, detail = %e.detail, topic = %p.topic, "MQTT observation refused");
+                        true
+                    }
+                };
+                if settled {
+                    if let Err(e) = client.ack(&p).await {
+                        tracing::warn!(error = %e, "MQTT ack not queued");
+                    }
                 }
             }
             Ok(Event::Incoming(Packet::Publish(p))) => {

@@ -8,6 +8,7 @@
 
 pub mod filter;
 pub mod model;
+pub mod mqtt;
 pub mod query;
 mod read;
 mod write;

@@ -54,3 +54,46 @@ async fn a_frame_published_to_the_up_topic_is_stored_and_answered_on_the_down_to
     assert_eq!((ack.cn.as_str(), ack.qn.as_deref()), ("9014", Some("20260115100000777")));
     assert_eq!(gw.count("eco_packet").await, 1);
 }
+
+#[tokio::test]
+async fn a_sensorthings_observation_published_over_mqtt_is_stored() {
+    let Ok(url) = std::env::var("QY_TEST_MQTT_URL") else {
+        println!("skipped: QY_TEST_MQTT_URL not set");
+        return;
+    };
+    let gw = start(GatewayConfig::default()).await;
+    let station = gw.station(&format!("QHSTA{}", std::process::id()), false).await;
+    let (_stop_tx, stop) = tokio::sync::watch::channel(false);
+    let group = format!("qy-test-sta-{}", std::process::id());
+    let config =
+        qy_eco::gateway::mqtt::MqttConfig { url: url.clone(), client_id: group.clone(), group, persistent: false };
+    tokio::spawn(qy_eco::gateway::mqtt::run(config, gw.ingest.clone(), stop));
+
+    let (host, port) = qy_eco::gateway::mqtt::parse_url(&url).unwrap();
+    let (client, mut events) =
+        AsyncClient::new(MqttOptions::new(format!("qy-test-sta-client-{}", std::process::id()), host, port), 16);
+    let topic = format!("v1.1/Datastreams('{station}~a34004~hour')/Observations");
+    let body = r#"{"phenomenonTime": "2026-01-15T01:00:00Z", "result": 42.5}"#;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    let mut published = false;
+    loop {
+        assert!(tokio::time::Instant::now() < deadline, "observation not stored");
+        if !published {
+            if let Ok(Ok(Event::Incoming(Packet::ConnAck(_)))) =
+                tokio::time::timeout(Duration::from_secs(1), events.poll()).await
+            {
+                // Give the platform a moment to subscribe, then publish (QoS 1).
+                tokio::time::sleep(Duration::from_millis(500)).await;
+                client.publish(topic.clone(), QoS::AtLeastOnce, false, body.as_bytes().to_vec()).await.unwrap();
+                published = true;
+            }
+            continue;
+        }
+        let _ = tokio::time::timeout(Duration::from_millis(200), events.poll()).await;
+        let latest = qy_eco::store::latest(&gw.db, Some(&station), None).await.unwrap();
+        if let Some(l) = latest.iter().find(|l| l.factor == "a34004") {
+            assert_eq!((l.value.as_str(), l.period.as_str(), l.time_ms), ("42.5", "hour", 1_768_438_800_000));
+            break;
+        }
+    }
+}
