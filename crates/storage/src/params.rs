@@ -1,4 +1,4 @@
-//! Dynamic SQL with `$N` placeholders that both SQLite and PostgreSQL accept.
+//! Dynamic SQL with `$N` parameters that both SQLite and PostgreSQL accept.
 //! (`sqlx::QueryBuilder<Any>` emits `?`, which PostgreSQL rejects.)
 
 use sqlx::any::AnyArguments;
@@ -40,7 +40,7 @@ impl Params {
         Self::default()
     }
 
-    /// Adds a value and returns its placeholder (`$3`).
+    /// Adds a value and returns its parameter (`$3`).
     pub fn push(&mut self, v: impl Into<Value>) -> String {
         self.values.push(v.into());
         format!("${}", self.values.len())
@@ -52,7 +52,7 @@ impl Params {
         format!("${}", self.values.len())
     }
 
-    /// Binds every collected value onto a query built from SQL that used the placeholders.
+    /// Binds every collected value onto a query built from SQL that used the parameters.
     pub fn bind<'q>(self, sql: &'q str) -> Query<'q, Any, AnyArguments<'q>> {
         let mut q = sqlx::query(sql);
         for v in self.values {

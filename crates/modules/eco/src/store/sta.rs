@@ -1,5 +1,5 @@
 //! SQL of the SensorThings API (`crate::sta`): entity-set queries and the translation of
-//! `$filter`/`$orderby` expressions into parameterised SQL (`$N` placeholders through
+//! `$filter`/`$orderby` expressions into parameterised SQL (`$N` parameters through
 //! [`Params`]) that both SQLite and PostgreSQL run.
 //!
 //! Entity sets and their tables: Things, Locations, HistoricalLocations and
@@ -1180,7 +1180,7 @@ pub async fn fixed(db: &Db, set: Set, ids: &[String], page: &Page<'_>) -> Result
         return Ok(Listed { rows: vec![], more: false, count: page.count.then_some(0) });
     }
     // The candidate ids come first in the parameter list of the CTE; renumber by building
-    // the CTE with placeholders after the filter's.
+    // the CTE with parameters after the filter's.
     let values: Vec<String> = ids.iter().map(|i| format!("({})", c.text(i))).collect();
     let from = format!("(SELECT * FROM (VALUES {}) AS v(id)) k", values.join(", "));
     let from = if db.dialect() == Dialect::Sqlite {
@@ -1362,7 +1362,7 @@ mod tests {
     }
 
     #[test]
-    fn translations_use_placeholders_and_refuse_what_they_cannot_do() {
+    fn translations_use_parameters_and_refuse_what_they_cannot_do() {
         let s = sql(Set::Observations, "result gt 10 and phenomenonTime ge 2026-01-01T00:00:00Z").unwrap_or_default();
         assert!(s.contains("o.value_num > $1") && s.contains("o.time_ms >= $2"), "{s}");
         let s = sql(Set::Things, "name eq 'x'' OR 1=1 --'").unwrap_or_default();
