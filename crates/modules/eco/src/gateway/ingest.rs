@@ -169,6 +169,52 @@ impl Ingest {
         }
     }
 
+    /// Stores an upload through the group-commit writer and, when it is new, runs what
+    /// follows: alert rules on its values and the hourly indices of the hours it touched.
+    async fn store_and_follow(&self, known: &Known, upload: OwnedUpload) -> qy_kernel::Result<bool> {
+        let items = upload.observations.clone();
+        let new = self.writer.store(upload).await?;
+        if new {
+            metrics::counter!("qy_eco_observations_total").increment(items.len() as u64);
+            // Early warning runs after the commit; its failures never cost the ack.
+            if let Err(e) = self.alerts.on_observations(&known.station, &items).await {
+                tracing::warn!(code = %e.code, "alert rules not evaluated");
+            }
+            let hours: std::collections::BTreeSet<i64> =
+                items.iter().filter(|o| o.period == Period::Hour).map(|o| o.time_ms).collect();
+            for t in hours {
+                self.derive_hourly(known, t).await;
+            }
+        }
+        Ok(new)
+    }
+
+    /// Recomputes the hourly indices of one hour of station `mn` (after a value was changed or
+    /// deleted through SensorThings).
+    pub async fn recompute_hour(&self, mn: &str, time_ms: i64) {
+        if let Ok(Some(known)) = self.known(mn).await {
+            self.derive_hourly(&known, time_ms).await;
+        }
+    }
+
+    /// Stores values that arrived by another protocol (SensorThings) for the station `mn`,
+    /// exactly as a gateway upload: group commit, alerts, hourly indices, end of silence.
+    pub async fn store_upload(&self, mn: &str, upload: OwnedUpload) -> qy_kernel::Result<bool> {
+        let known = match self.known(mn).await {
+            Ok(Some(k)) => k,
+            Ok(None) => {
+                return Err(qy_kernel::Error::not_found("eco.station_not_found", format!("no station with MN {mn}")))
+            }
+            Err(e) => return Err(qy_kernel::Error::new(qy_kernel::ErrorKind::Unavailable, "store.unavailable", e)),
+        };
+        let station_id = known.station_id.clone();
+        let new = self.store_and_follow(&known, upload).await?;
+        if let Err(e) = self.alerts.on_packet(&station_id).await {
+            tracing::warn!(code = %e.code, "silent alerts not closed");
+        }
+        Ok(new)
+    }
+
     async fn accept(&self, packet: &Packet, known: &Known, frame: &Frame, peer: &str) -> Outcome {
         let station_id = known.station_id.as_str();
         let now = self.clock.now_ms();
@@ -197,21 +243,11 @@ impl Ingest {
                     raw: frame.segment.clone(),
                     received_at: now,
                     peer: peer.to_owned(),
-                    observations: items.clone(),
+                    observations: items,
                 };
-                match self.writer.store(upload).await {
-                    Ok(true) => {
-                        metrics::counter!("qy_eco_observations_total").increment(items.len() as u64);
-                        // Early warning runs after the commit; its failures never cost the ack.
-                        if let Err(e) = self.alerts.on_observations(&known.station, &items).await {
-                            tracing::warn!(code = %e.code, "alert rules not evaluated");
-                        }
-                        if period == Period::Hour {
-                            if let Some(t) = items.first().map(|o| o.time_ms) {
-                                self.derive_hourly(known, t).await;
-                            }
-                        }
-                    }
+                let _ = period;
+                match self.store_and_follow(known, upload).await {
+                    Ok(true) => {}
                     Ok(false) => metrics::counter!("qy_eco_hj212_duplicates_total").increment(1),
                     Err(e) => return Outcome::Unavailable(format!("{}: {}", e.code, e.detail)),
                 }

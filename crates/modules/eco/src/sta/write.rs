@@ -15,11 +15,11 @@ use super::filter::{format_time, parse_time};
 use super::model::{self, DsKey, ObsKey, Set};
 use super::read;
 use super::Cx;
-use crate::alerts::StationRef;
 use crate::domain::observation::{Observation, Period};
-use crate::domain::station::{Station, StationKind};
+use crate::domain::station::Station;
+use crate::gateway::writer::OwnedUpload;
+use crate::store;
 use crate::store::sta::{self as sql, ObsRow};
-use crate::store::{self, Upload};
 
 /// The permission to create, change and delete observations (operators hold every permission).
 pub const OBSERVATIONS_WRITE: &str = "eco.observations.write";
@@ -208,50 +208,6 @@ fn writable(station: &Station) -> Result<()> {
     }
 }
 
-fn station_ref(s: &Station) -> StationRef {
-    StationRef {
-        id: s.id.clone(),
-        name: s.name.clone(),
-        region_code: s.region_code.clone(),
-        target_class: s.target_class,
-    }
-}
-
-/// Hourly AQI (air) or water class (surface water) and the daily aggregates, as the
-/// gateway derives them after an hourly upload (`Ingest::derive_hourly`, which is private).
-async fn derive_hourly(cx: &Cx, s: &Station, time_ms: i64) {
-    let sref = station_ref(s);
-    let alerts = &cx.ingest.alerts;
-    let day = crate::daily::beijing_day(time_ms);
-    let result = match s.kind {
-        StationKind::Air => match crate::aqi::update_hourly(&cx.db, &s.id, time_ms).await {
-            Ok(a) => {
-                let alerted = match a {
-                    Some(a) if a.publishable => alerts.on_aqi(&sref, a.aqi, a.level).await,
-                    _ => Ok(()),
-                };
-                let city = crate::daily::update_city_hour(&cx.db, &s.region_code, time_ms).await;
-                let daily = crate::daily::update_station_day(&cx.db, &s.id, day).await;
-                let daily_aqi = crate::daily::update_station_daily_aqi(&cx.db, &s.id, day).await;
-                alerted.and(city.map(|_| ())).and(daily.map(|_| ())).and(daily_aqi.map(|_| ()))
-            }
-            Err(e) => Err(e),
-        },
-        StationKind::SurfaceWater => {
-            let daily = crate::daily::update_station_day(&cx.db, &s.id, day).await;
-            match crate::water::update_hourly(&cx.db, &s.id, s.water_body == "lake", time_ms).await {
-                Ok(Some(w)) => alerts.on_water_class(&sref, w.class).await.and(daily.map(|_| ())),
-                Ok(None) => daily.map(|_| ()),
-                Err(e) => Err(e),
-            }
-        }
-        StationKind::PollutionSource => Ok(()),
-    };
-    if let Err(e) = result {
-        tracing::warn!(code = %e.code, station = %s.id, "hourly index not updated");
-    }
-}
-
 /// Stores the values of one datastream as one upload, then derives like the gateway.
 async fn store_values(cx: &Cx, s: &Station, key: &DsKey, values: &[NewObs], raw: &str) -> Result<()> {
     if values.is_empty() {
@@ -269,30 +225,17 @@ async fn store_values(cx: &Cx, s: &Station, key: &DsKey, values: &[NewObs], raw:
             flag: v.flag.clone(),
         })
         .collect();
-    let qn = format!("sta-{}", qy_kernel::id::new_id());
-    let upload = Upload {
-        station_id: &s.id,
-        qn: &qn,
-        cn: model::period_cn(key.period),
-        raw,
+    let upload = OwnedUpload {
+        station_id: s.id.clone(),
+        qn: format!("sta-{}", qy_kernel::id::new_id()),
+        cn: model::period_cn(key.period).to_owned(),
+        raw: raw.to_owned(),
         received_at: cx.now,
-        peer: "sta",
-        observations: &items,
+        peer: "sta".to_owned(),
+        observations: items,
     };
-    store::store_upload(&cx.db, &upload).await?;
-    metrics::counter!("qy_eco_observations_total").increment(items.len() as u64);
-    if let Err(e) = cx.ingest.alerts.on_observations(&station_ref(s), &items).await {
-        tracing::warn!(code = %e.code, "alert rules not evaluated");
-    }
-    if key.period == Period::Hour {
-        let hours: BTreeSet<i64> = items.iter().map(|o| o.time_ms).collect();
-        for t in hours {
-            derive_hourly(cx, s, t).await;
-        }
-    }
-    if let Err(e) = cx.ingest.alerts.on_packet(&s.id).await {
-        tracing::warn!(code = %e.code, "silent alerts not closed");
-    }
+    // The same path as a gateway upload: group commit, alerts, hourly indices, silence.
+    cx.ingest.store_upload(&s.mn, upload).await?;
     Ok(())
 }
 
@@ -562,7 +505,7 @@ pub async fn update(cx: &Cx, p: &Principal, row: &ObsRow, body: &Value, json_pat
     (next.min, next.max) = params_of(key.ds.period, m.get("parameters"), min, max).map_err(bad)?;
     sql::update_observation(&cx.db, &key, &next).await?;
     if key.ds.period == Period::Hour {
-        derive_hourly(cx, &station, key.time_ms).await;
+        cx.ingest.recompute_hour(&station.mn, key.time_ms).await;
     }
     Ok(())
 }
@@ -613,7 +556,7 @@ pub async fn delete(cx: &Cx, p: &Principal, row: &ObsRow) -> Result<()> {
         store::station(&cx.db, &row.station_id).await?.ok_or_else(|| read::not_found(Set::Observations, &key.id()))?;
     allowed(p, &station)?;
     if sql::delete_observation(&cx.db, &key).await? && key.ds.period == Period::Hour {
-        derive_hourly(cx, &station, key.time_ms).await;
+        cx.ingest.recompute_hour(&station.mn, key.time_ms).await;
     }
     Ok(())
 }
