@@ -55,6 +55,9 @@ async fn login_form_sets_a_session_cookie_and_shows_the_account_page() {
         "/regions/632801",
         "/eco/stations",
         "/admin/eco/stations",
+        "/admin/eco/alerts",
+        "/eco/ranking",
+        "/eco/map",
     ] {
         assert_eq!(app.get_with_cookie(page, &session).await.status, StatusCode::OK, "{page}");
     }
