@@ -52,3 +52,25 @@ async fn stations_are_registered_within_scope_and_listed_publicly_without_their_
     assert_eq!(csv.content_type(), "text/csv; charset=utf-8");
     assert!(csv.body.starts_with('\u{feff}') && csv.body.contains("因子代码"));
 }
+
+#[tokio::test]
+async fn an_alert_raised_by_a_sensorthings_value_shows_on_the_alert_pages() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let r = app.send_json("POST", "/api/v1/eco/stations", Some(&admin), &station("QH632801T003", "632801")).await;
+    let id = r.json()["id"].as_str().unwrap().to_owned();
+    let rule = json!({"name": "PM2.5 高", "kind": "threshold", "region_code": "630000", "factor": "a34004",
+                      "period": "hour", "threshold": "100", "notify": ["sms:13800000000"]});
+    assert_eq!(app.send_json("POST", "/api/v1/eco/alert-rules", Some(&admin), &rule).await.status, StatusCode::CREATED);
+    let obs = json!({"Datastream": {"@iot.id": format!("{id}~a34004~hour")}, "phenomenonTime": "2026-01-15T01:00:00Z", "result": 180});
+    let created = app.send_json("POST", "/sta/v1.1/Observations", Some(&admin), &obs).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let alerts = app.get("/api/v1/eco/alerts", Some(&admin)).await.json();
+    let alert_id = alerts[0]["id"].as_str().expect("an open alert").to_owned();
+    let session = app.web_login("admin", qy_testkit::ADMIN_PASSWORD).await;
+    let list = app.get_with_cookie("/admin/eco/alerts", &session).await;
+    assert!(list.status == StatusCode::OK && list.body.contains("PM2.5 高"));
+    let page = app.get_with_cookie(&format!("/admin/eco/alerts/{alert_id}"), &session).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("a34004 hour = 180"), "{}", page.body);
+}
