@@ -178,6 +178,32 @@ pub async fn update_city_hour(db: &Db, region_code: &str, time_ms: i64) -> Resul
     Ok(Some(city))
 }
 
+/// Minute values needed for an hourly mean: GB 3095-2012 §8.2 requires at least 45 minutes of
+/// sampling in the hour.
+pub const MIN_MINUTES_PER_HOUR: usize = 45;
+
+/// Derives the hourly means of the hour starting at `hour_ms` from a station's valid minute
+/// values, for the factors it sent no hourly value of its own. Returns how many were stored.
+pub async fn update_hour_from_minutes(db: &Db, station_id: &str, hour_ms: i64, now: i64) -> Result<usize> {
+    let minutes = store::valid_minutes(db, station_id, hour_ms, hour_ms + HOUR).await?;
+    let own = store::own_hour_factors(db, station_id, hour_ms).await?;
+    let mut by_factor: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (factor, value) in &minutes {
+        if !own.iter().any(|o| o == factor) {
+            by_factor.entry(factor.as_str()).or_default().push(value.as_str());
+        }
+    }
+    let means: Vec<(String, String, usize)> = by_factor
+        .into_iter()
+        .filter(|(_, v)| v.len() >= MIN_MINUTES_PER_HOUR)
+        .filter_map(|(f, v)| mean(&v).map(|m| (f.to_owned(), m, v.len())))
+        .collect();
+    if !means.is_empty() {
+        store::upsert_derived_hour(db, station_id, hour_ms, &means, now).await?;
+    }
+    Ok(means.len())
+}
+
 /// `632801` → `632800`; `630102001` → `630100`. `None` for codes outside a prefecture.
 pub fn prefecture_of(code: &str) -> Option<String> {
     let p = code.get(..4)?;

@@ -31,6 +31,7 @@ pub const MIGRATIONS: ModuleMigrations = ModuleMigrations {
         migration!(3, "0003_water.sql"),
         migration!(4, "0004_alerts.sql"),
         migration!(6, "0006_daily.sql"),
+        migration!(7, "0007_derived.sql"),
     ],
 };
 

@@ -185,6 +185,22 @@ impl Ingest {
             for t in hours {
                 self.derive_hourly(known, t).await;
             }
+            // Minute data: once an hour has enough minutes, its hourly means follow (for the
+            // factors the station sends no hourly value of its own).
+            let hour = 3_600_000;
+            let late_minutes: std::collections::BTreeSet<i64> = items
+                .iter()
+                .filter(|o| o.period == Period::Minute && o.time_ms.rem_euclid(hour) >= 44 * 60_000)
+                .map(|o| o.time_ms - o.time_ms.rem_euclid(hour))
+                .collect();
+            for h in late_minutes {
+                match crate::daily::update_hour_from_minutes(&self.db, &known.station_id, h, self.clock.now_ms()).await
+                {
+                    Ok(0) => {}
+                    Ok(_) => self.derive_hourly(known, h).await,
+                    Err(e) => tracing::warn!(code = %e.code, "hourly means from minute data not derived"),
+                }
+            }
         }
         Ok(new)
     }

@@ -149,11 +149,15 @@ pub async fn store_uploads(db: &Db, uploads: &[Upload<'_>]) -> Result<Vec<bool>>
     let fresh: Vec<bool> =
         uploads.iter().map(|u| inserted.remove(&(u.station_id.to_owned(), u.qn.to_owned(), u.cn.to_owned()))).collect();
     // Observations of the new uploads, a few hundred rows per statement.
+    // One row per (station, factor, period, time): the first wins, as it would across
+    // transactions; a statement may not touch the same row twice (PostgreSQL).
+    let mut seen = std::collections::HashSet::new();
     let rows: Vec<(&Upload<'_>, &Observation)> = uploads
         .iter()
         .zip(&fresh)
         .filter(|(_, new)| **new)
         .flat_map(|(u, _)| u.observations.iter().map(move |o| (u, o)))
+        .filter(|(u, o)| seen.insert((u.station_id, o.factor.as_str(), o.period.as_str(), o.time_ms)))
         .collect();
     for chunk in rows.chunks(100) {
         let mut p = Params::new();
@@ -176,9 +180,14 @@ pub async fn store_uploads(db: &Db, uploads: &[Upload<'_>]) -> Result<Vec<bool>>
                 )
             })
             .collect();
+        // A value the station sent replaces one derived from its minute data, never another
+        // value the station sent (first one wins, as for retransmissions).
         let sql = format!(
             "INSERT INTO eco_observation (station_id, factor, period, time_ms, value, value_num, min_value, max_value, \
-             flag, received_at) VALUES {} ON CONFLICT (station_id, factor, period, time_ms) DO NOTHING",
+             flag, received_at) VALUES {} ON CONFLICT (station_id, factor, period, time_ms) DO UPDATE SET \
+             value = excluded.value, value_num = excluded.value_num, min_value = excluded.min_value, \
+             max_value = excluded.max_value, flag = excluded.flag, received_at = excluded.received_at, derived = 0 \
+             WHERE eco_observation.derived = 1",
             values.join(", ")
         );
         p.bind(&sql).execute(&mut *tx).await.store()?;
@@ -997,4 +1006,76 @@ fn city_of(r: &AnyRow) -> Result<crate::daily::CityAqi> {
         primary: primary.split(',').filter(|s| !s.is_empty()).map(str::to_owned).collect(),
         stations: u32::try_from(stations).unwrap_or(0),
     })
+}
+
+// ---- hourly values from minute data ------------------------------------------------------
+
+/// Valid (`N`) minute values of one station in `[from, to)`, as (factor, value).
+pub async fn valid_minutes(db: &Db, station_id: &str, from_ms: i64, to_ms: i64) -> Result<Vec<(String, String)>> {
+    let rows = query(
+        "SELECT factor, value FROM eco_observation WHERE station_id = $1 AND period = 'minute' AND flag = 'N' \
+         AND time_ms >= $2 AND time_ms < $3",
+    )
+    .bind(station_id)
+    .bind(from_ms)
+    .bind(to_ms)
+    .fetch_all(db.pool())
+    .await
+    .store()?;
+    rows.iter().map(|r| Ok((r.try_get(0).store()?, r.try_get(1).store()?))).collect()
+}
+
+/// Factors for which the station sent its own hourly value for the hour at `time_ms`.
+pub async fn own_hour_factors(db: &Db, station_id: &str, time_ms: i64) -> Result<Vec<String>> {
+    let rows = query(
+        "SELECT factor FROM eco_observation WHERE station_id = $1 AND period = 'hour' AND time_ms = $2 AND derived = 0",
+    )
+    .bind(station_id)
+    .bind(time_ms)
+    .fetch_all(db.pool())
+    .await
+    .store()?;
+    rows.iter().map(|r| r.try_get(0).store()).collect()
+}
+
+/// Stores (or refreshes) hourly values derived from minute data; never overwrites a value the
+/// station sent itself.
+pub async fn upsert_derived_hour(
+    db: &Db,
+    station_id: &str,
+    time_ms: i64,
+    values: &[(String, String, usize)],
+    at: i64,
+) -> Result<()> {
+    let mut tx = db.pool().begin().await.store()?;
+    for (factor, value, _) in values {
+        query(
+            "INSERT INTO eco_observation (station_id, factor, period, time_ms, value, value_num, flag, received_at, derived) \
+             VALUES ($1, $2, 'hour', $3, $4, $5, 'N', $6, 1) ON CONFLICT (station_id, factor, period, time_ms) DO UPDATE \
+             SET value = excluded.value, value_num = excluded.value_num, received_at = excluded.received_at \
+             WHERE eco_observation.derived = 1",
+        )
+        .bind(station_id)
+        .bind(factor)
+        .bind(time_ms)
+        .bind(value)
+        .bind(value.parse::<f64>().unwrap_or(0.0))
+        .bind(at)
+        .execute(&mut *tx)
+        .await
+        .store()?;
+        query(
+            "INSERT INTO eco_latest (station_id, factor, period, time_ms, value, flag) VALUES ($1, $2, 'hour', $3, $4, 'N') \
+             ON CONFLICT (station_id, factor, period) DO UPDATE SET time_ms = excluded.time_ms, value = excluded.value, \
+             flag = excluded.flag WHERE excluded.time_ms >= eco_latest.time_ms",
+        )
+        .bind(station_id)
+        .bind(factor)
+        .bind(time_ms)
+        .bind(value)
+        .execute(&mut *tx)
+        .await
+        .store()?;
+    }
+    tx.commit().await.store()
 }

@@ -243,3 +243,36 @@ async fn a_batch_with_a_repeated_packet_stores_it_once_and_reports_which_were_ne
     assert_eq!(qy_eco::store::store_uploads(&gw.db, &[upload(&id, "Q2", &b)]).await.unwrap(), [false]);
     assert_eq!(gw.count("eco_packet").await, 2);
 }
+
+#[tokio::test]
+async fn enough_minute_data_yields_an_hourly_mean_until_the_station_sends_its_own() {
+    let gw = start(GatewayConfig::default()).await;
+    let id = gw.station("QH632801A011", false).await;
+    let mut c = gw.connect().await;
+    let frame = |m: u32, v: u32| {
+        qy_hj212::encode_frame(&format!(
+            "QN=2026031509{m:02}00000;ST=22;CN=2051;PW={PW};MN=QH632801A011;Flag=5;CP=&&DataTime=2026031509{m:02}00;\
+             a34004-Avg={v},a34004-Flag=N&&"
+        ))
+    };
+    let hour_ms = 1_773_536_400_000; // 2026-03-15 09:00 Beijing
+    for m in 0..44 {
+        c.send(frame(m, 40).as_bytes()).await;
+        c.reply(WAIT).await.expect("ack");
+    }
+    let hourly = |gw: &crate::harness::Gateway| {
+        let db = gw.db.clone();
+        let id = id.clone();
+        async move { qy_eco::store::valid_hourly(&db, &id, &["a34004"], hour_ms, hour_ms + 1).await.unwrap() }
+    };
+    assert!(hourly(&gw).await.is_empty(), "44 minutes are not enough (GB 3095-2012: 45)");
+    c.send(frame(44, 50).as_bytes()).await;
+    c.reply(WAIT).await.expect("ack");
+    let derived = hourly(&gw).await;
+    // (44 × 40 + 50) / 45 = 40.222…
+    assert_eq!(derived.first().map(|(_, _, v)| v.as_str()), Some("40.222"));
+    // The station's own hourly value replaces the derived one.
+    c.send(crate::harness::hourly_on("20260315", "QH632801A011", "20260315100000099", PW, "09", "99").as_bytes()).await;
+    c.reply(WAIT).await.expect("ack");
+    assert_eq!(hourly(&gw).await.first().map(|(_, _, v)| v.as_str()), Some("99"));
+}
