@@ -36,8 +36,9 @@ pub fn environment(i18n: Arc<I18n>, sources: &[(&'static str, &'static str)]) ->
     Ok(env)
 }
 
-/// Epoch milliseconds → `YYYY-MM-DD HH:MM` in Asia/Shanghai (UTC+8, no DST since 1991).
-fn format_datetime(ms: i64) -> String {
+/// Epoch milliseconds → `YYYY-MM-DD HH:MM` in Asia/Shanghai (UTC+8, no DST since 1991): what
+/// pages (the `datetime` filter) and downloads show.
+pub fn format_datetime(ms: i64) -> String {
     let secs = ms.div_euclid(1000) + 8 * 3600;
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);

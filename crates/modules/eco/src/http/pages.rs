@@ -226,7 +226,7 @@ async fn observations_csv(
         let f = catalogue.iter().find(|f| f.code == o.factor);
         csv.push_str(&format!(
             "{},{},{},{},{},{},{},{}\n",
-            beijing_text(o.time_ms),
+            qy_web::templates::format_datetime(o.time_ms),
             o.factor,
             f.map_or("", |f| f.name_zh),
             f.and_then(|f| f.unit).unwrap_or(""),
@@ -245,23 +245,6 @@ async fn observations_csv(
         csv,
     )
         .into_response())
-}
-
-/// `YYYY-MM-DD HH:MM` in Beijing time.
-fn beijing_text(ms: i64) -> String {
-    let secs = ms.div_euclid(1000) + 8 * 3600;
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02} {:02}:{:02}", rem / 3600, (rem % 3600) / 60)
 }
 
 #[derive(Serialize)]
