@@ -1,5 +1,7 @@
 //! Pages: the public station list and station page; the operator's station registry.
 
+use std::collections::HashMap;
+
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -45,14 +47,21 @@ struct Cell {
     flag: Option<String>,
 }
 
-fn headline(station: &Station, latest: &[Latest]) -> Vec<Cell> {
+/// Latest values by (station, factor, period): a list page looks up every station's headline
+/// factors, which must not scan all latest values each time.
+type LatestIndex<'a> = HashMap<(&'a str, &'a str, &'a str), &'a Latest>;
+
+fn index(latest: &[Latest]) -> LatestIndex<'_> {
+    latest.iter().map(|l| ((l.station_id.as_str(), l.factor.as_str(), l.period.as_str()), l)).collect()
+}
+
+fn headline(station: &Station, latest: &LatestIndex<'_>) -> Vec<Cell> {
     factor::headline(station.kind)
         .iter()
         .map(|code| {
             // Hourly values first; real-time or minute data when no hour has closed yet.
-            let found = ["hour", "minute", "rtd"].iter().find_map(|p| {
-                latest.iter().find(|l| l.station_id == station.id && l.factor == *code && l.period == *p)
-            });
+            let found =
+                ["hour", "minute", "rtd"].iter().find_map(|p| latest.get(&(station.id.as_str(), *code, *p)).copied());
             Cell { factor: code, value: found.map(|l| l.value.clone()), flag: found.map(|l| l.flag.clone()) }
         })
         .collect()
@@ -79,15 +88,26 @@ async fn stations_page(
     let svc = service(&state);
     let stations = svc.stations(None, kind).await.map_err(err)?;
     let latest = svc.latest(None, None).await.map_err(err)?;
-    let aqi = crate::store::latest_aqi(&state.db).await.map_err(err)?;
-    let water = crate::store::latest_water(&state.db).await.map_err(err)?;
+    let latest = index(&latest);
+    let aqi: HashMap<String, crate::aqi::StationAqi> = crate::store::latest_aqi(&state.db)
+        .await
+        .map_err(err)?
+        .into_iter()
+        .map(|a| (a.station_id.clone(), a))
+        .collect();
+    let water: HashMap<String, crate::water::StationWaterClass> = crate::store::latest_water(&state.db)
+        .await
+        .map_err(err)?
+        .into_iter()
+        .map(|w| (w.station_id.clone(), w))
+        .collect();
     let rows: Vec<Row> = stations
         .into_iter()
         .map(|s| {
             let values = headline(&s, &latest);
             let online = ctx.ingest.connections.get(&s.mn).is_some();
-            let aqi = aqi.iter().find(|a| a.station_id == s.id).cloned();
-            let water = water.iter().find(|w| w.station_id == s.id).cloned();
+            let aqi = aqi.get(&s.id).cloned();
+            let water = water.get(&s.id).cloned();
             Row { station: s, values, online, aqi, water }
         })
         .collect();
