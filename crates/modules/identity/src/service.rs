@@ -251,7 +251,7 @@ impl Identity {
             created_at: self.clock.now_ms(),
         };
         let sealed = resident.as_ref().map(|r| self.sealer.seal(r.as_str())).transpose()?;
-        let index = resident.as_ref().map(|r| self.sealer.blind_index(r.as_str()));
+        let index = resident.as_ref().map(|r| self.sealer.blind_index(r.as_str())).transpose()?;
         let hash = hash_blocking(new.password).await?;
         store::insert_account(
             &self.db,
