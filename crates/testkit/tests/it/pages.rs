@@ -98,3 +98,15 @@ async fn operator_creates_a_role_from_the_roles_page() {
     let role = roles.as_array().unwrap().iter().find(|r| r["name"] == "eco.viewer").cloned().unwrap();
     assert_eq!(role["permissions"], serde_json::json!(["eco.stations.read", "identity.staff.read"]));
 }
+
+#[tokio::test]
+async fn logging_out_ends_the_web_session() {
+    let app = spawn_app().await;
+    let session = app.web_login("admin", qy_testkit::ADMIN_PASSWORD).await;
+    let page = app.get_with_cookie("/account", &session).await;
+    let token = page.body.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let r = app.post_form("/logout", &session, format!("csrf={token}")).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(qy_testkit::set_cookie_line(&r, "qy_session=").contains("Max-Age=0"));
+    assert_eq!(app.get_with_cookie("/account", &session).await.status, StatusCode::SEE_OTHER);
+}
