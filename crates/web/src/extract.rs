@@ -85,8 +85,22 @@ impl FromRequestParts<AppState> for ApiUser {
     }
 }
 
+/// The result of a request's session lookup, kept in its extensions: a page handler that
+/// takes several extractors (`Base`, `PageUser`, `CsrfForm`) looks the session up once.
+#[derive(Clone)]
+struct SessionLookup(Option<Authenticated>);
+
 /// The session of a page visitor, if logged in.
-pub async fn session_of(parts: &Parts, state: &AppState) -> Option<Authenticated> {
+pub async fn session_of(parts: &mut Parts, state: &AppState) -> Option<Authenticated> {
+    if let Some(SessionLookup(found)) = parts.extensions.get::<SessionLookup>() {
+        return found.clone();
+    }
+    let found = lookup_session(parts, state).await;
+    parts.extensions.insert(SessionLookup(found.clone()));
+    found
+}
+
+async fn lookup_session(parts: &Parts, state: &AppState) -> Option<Authenticated> {
     let jar = CookieJar::from_headers(&parts.headers);
     let token = jar.get(SESSION_COOKIE)?.value().to_owned();
     match state.auth.authenticate(&Credential::SessionCookie(token)).await {
