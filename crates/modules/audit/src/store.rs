@@ -43,35 +43,17 @@ fn entry_of(row: &AnyRow) -> Result<Entry> {
     })
 }
 
-/// Like `db_err`, but lock contention (SQLite busy/locked, PostgreSQL serialization
-/// failure or deadlock) becomes the retryable `store.busy`.
-fn append_err(e: qy_storage::sqlx::Error) -> Error {
-    let busy = e.as_database_error().is_some_and(|d| {
-        let code = d.code().map(|c| c.into_owned()).unwrap_or_default();
-        // SQLite BUSY, LOCKED and their extended codes; PostgreSQL 40001 and 40P01.
-        matches!(code.as_str(), "5" | "6" | "261" | "262" | "517" | "40001" | "40P01")
-            || d.message().contains("database is locked")
-    });
-    if busy {
-        Error::new(ErrorKind::Unavailable, "store.busy", format!("database busy: {e}"))
-    } else {
-        db_err(e)
-    }
-}
-
 async fn read_head(conn: &mut AnyConnection) -> Result<Option<Head>> {
     let row = qy_storage::sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
         .fetch_optional(&mut *conn)
         .await
-        .map_err(append_err)?;
+        .map_err(db_err)?;
     row.map(|r| Ok(Head { seq: r.try_get("seq").store()?, hash: r.try_get("hash").store()? })).transpose()
 }
 
 async fn max_seq(conn: &mut AnyConnection) -> Result<Option<i64>> {
-    let row = qy_storage::sqlx::query("SELECT MAX(seq) AS m FROM audit_log")
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(append_err)?;
+    let row =
+        qy_storage::sqlx::query("SELECT MAX(seq) AS m FROM audit_log").fetch_one(&mut *conn).await.map_err(db_err)?;
     row.try_get("m").store()
 }
 
@@ -87,13 +69,13 @@ pub async fn append(db: &Db, at_ms: i64, entry: &AuditEntry) -> Result<Entry> {
         Dialect::Sqlite => "BEGIN IMMEDIATE",
         Dialect::Postgres => "BEGIN",
     };
-    let mut tx = db.pool().begin_with(begin).await.map_err(append_err)?;
+    let mut tx = db.pool().begin_with(begin).await.map_err(db_err)?;
     if db.dialect() == Dialect::Postgres {
         qy_storage::sqlx::query("SELECT pg_advisory_xact_lock($1)")
             .bind(APPEND_LOCK_KEY)
             .execute(&mut *tx)
             .await
-            .map_err(append_err)?;
+            .map_err(db_err)?;
     }
     let head = read_head(&mut tx).await?;
     if head.is_none() {
@@ -120,7 +102,7 @@ pub async fn append(db: &Db, at_ms: i64, entry: &AuditEntry) -> Result<Entry> {
         .bind(row.hash.as_str())
         .execute(&mut *tx)
         .await
-        .map_err(append_err)?;
+        .map_err(db_err)?;
     qy_storage::sqlx::query(
         "INSERT INTO audit_head (id, seq, hash) VALUES (1, $1, $2) \
          ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
@@ -129,8 +111,8 @@ pub async fn append(db: &Db, at_ms: i64, entry: &AuditEntry) -> Result<Entry> {
     .bind(row.hash.as_str())
     .execute(&mut *tx)
     .await
-    .map_err(append_err)?;
-    tx.commit().await.map_err(append_err)?;
+    .map_err(db_err)?;
+    tx.commit().await.map_err(db_err)?;
     Ok(row)
 }
 
