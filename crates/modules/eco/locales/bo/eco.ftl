@@ -154,3 +154,7 @@ eco-pollutant-pm10_1h = PM10 (ཆུ་ཚོད་ ༡)
 eco-pollutant-pm10_24h = PM10 (ཆུ་ཚོད་ ༢༤)
 eco-pollutant-pm25_1h = PM2.5 (ཆུ་ཚོད་ ༡)
 eco-pollutant-pm25_24h = PM2.5 (ཆུ་ཚོད་ ༢༤)
+error-eco-invalid_period = དུས་ཡུན་ནི་དུས་ཐོག་དང་སྐར་མ། ཆུ་ཚོད། ཉིན་བཅས་ཡིན་དགོས།
+error-eco-invalid_range = མཇུག་གི་དུས་ཚོད་འགོ་འཛུགས་དུས་ཚོད་ལས་རྗེས་ཡིན་དགོས།
+error-eco-invalid_region = ས་ཁོངས་ཨང་རྟགས་ནོར་འདུག
+error-eco-writer_stopped = གཞི་གྲངས་འབྲི་བའི་ཞབས་ཞུ་མཚམས་བཞག་ཟིན། རྗེས་སུ་ཡང་བསྐྱར་ཚོད་ལྟ་གནང་།

@@ -153,3 +153,7 @@ eco-pollutant-pm10_1h = PM10 (1-h)
 eco-pollutant-pm10_24h = PM10 (24-h)
 eco-pollutant-pm25_1h = PM2.5 (1-h)
 eco-pollutant-pm25_24h = PM2.5 (24-h)
+error-eco-invalid_period = The period is rtd, minute, hour or day.
+error-eco-invalid_range = The end must be after the start.
+error-eco-invalid_region = That is not a region code.
+error-eco-writer_stopped = The data writer has stopped; retry later.

@@ -153,3 +153,7 @@ eco-pollutant-pm10_1h = PM10（1小时）
 eco-pollutant-pm10_24h = PM10（24小时）
 eco-pollutant-pm25_1h = PM2.5（1小时）
 eco-pollutant-pm25_24h = PM2.5（24小时）
+error-eco-invalid_period = 周期应为实时、分钟、小时或日。
+error-eco-invalid_range = 结束时间应晚于开始时间。
+error-eco-invalid_region = 行政区划代码不正确。
+error-eco-writer_stopped = 数据写入服务已停止，请稍后重试。
