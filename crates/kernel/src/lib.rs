@@ -7,10 +7,12 @@ pub mod audit;
 pub mod auth;
 pub mod bus;
 pub mod clock;
+pub mod credit;
 pub mod error;
 pub mod id;
 pub mod principal;
 pub mod region;
+pub mod vault;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{Error, ErrorKind, Result};

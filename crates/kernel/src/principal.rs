@@ -57,6 +57,9 @@ pub struct Principal {
     /// region; operators the whole province.
     pub scope: RegionScope,
     pub department_id: Option<String>,
+    /// The organisation an enterprise account speaks for (its unified social credit code).
+    #[serde(default)]
+    pub uscc: Option<String>,
     /// Set when authenticated by a token: the token's scopes further restrict permissions.
     pub token_scopes: Option<BTreeSet<String>>,
 }
@@ -105,6 +108,7 @@ mod tests {
             permissions: perms.iter().map(|p| p.to_string()).collect(),
             scope: RegionScope::province(),
             department_id: None,
+            uscc: None,
             token_scopes: scopes.map(|s| s.iter().map(|p| p.to_string()).collect()),
         }
     }

@@ -99,6 +99,20 @@ impl Sealer {
     }
 }
 
+/// Other modules seal personal data through the kernel port with the same keys, so a
+/// resident ID's blind index is the same everywhere.
+impl qy_kernel::vault::PersonalDataVault for Sealer {
+    fn seal(&self, plain: &str) -> Result<String> {
+        Sealer::seal(self, plain)
+    }
+    fn open(&self, sealed: &str) -> Result<String> {
+        Sealer::open(self, sealed)
+    }
+    fn blind_index(&self, plain: &str) -> Result<String> {
+        Sealer::blind_index(self, plain)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

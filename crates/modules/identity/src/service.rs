@@ -164,6 +164,7 @@ impl Identity {
             permissions,
             scope,
             department_id: row.account.department_id.clone(),
+            uscc: row.account.uscc.clone(),
             token_scopes,
         };
         Ok(Some((principal, row.locale)))

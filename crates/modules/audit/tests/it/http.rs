@@ -33,6 +33,7 @@ fn principal(token: &str) -> Option<Principal> {
         permissions: perms.iter().map(|p| p.to_string()).collect(),
         scope: RegionScope::province(),
         department_id: None,
+        uscc: None,
         token_scopes: None,
     })
 }

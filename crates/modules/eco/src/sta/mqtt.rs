@@ -35,6 +35,7 @@ fn broker_principal() -> Principal {
         permissions: BTreeSet::from([super::write::OBSERVATIONS_WRITE.to_owned()]),
         scope: RegionScope::province(),
         department_id: None,
+        uscc: None,
         token_scopes: None,
     }
 }

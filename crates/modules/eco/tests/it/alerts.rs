@@ -21,6 +21,7 @@ fn officer(region: &str) -> Principal {
         permissions: ["eco.alerts.rules", "eco.alerts.handle"].iter().map(|s| s.to_string()).collect::<BTreeSet<_>>(),
         scope: RegionScope::new(region).unwrap(),
         department_id: None,
+        uscc: None,
         token_scopes: None,
     }
 }

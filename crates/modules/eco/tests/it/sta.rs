@@ -41,6 +41,7 @@ impl Authenticator for Tokens {
             permissions: perms.iter().map(|p| p.to_string()).collect::<BTreeSet<_>>(),
             scope: RegionScope::new(scope).unwrap(),
             department_id: None,
+            uscc: None,
             token_scopes: None,
         };
         Ok(Some(Authenticated { principal, csrf_token: None, locale: None }))
