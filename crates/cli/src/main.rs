@@ -236,7 +236,9 @@ async fn serve(mut config: Config, demo: bool) -> anyhow::Result<ExitCode> {
             Arc::new(SystemClock),
             qy_identity::crypto::Sealer::new(secret),
         );
-        qy_server::demo::seed(&identity, app.state.regions.as_ref(), app.state.audit.as_ref()).await.map_err(kerr)?;
+        qy_server::demo::seed(&identity, app.state.regions.as_ref(), app.state.audit.as_ref(), &app.credit)
+            .await
+            .map_err(kerr)?;
     }
     let listener = tokio::net::TcpListener::bind(&config.http_addr)
         .await

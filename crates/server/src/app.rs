@@ -28,6 +28,10 @@ pub struct App {
     pub openapi: utoipa::openapi::OpenApi,
     /// The HJ 212 gateway's shared state (serve it with `qy_eco::gateway::serve`).
     pub ingest: Arc<qy_eco::Ingest>,
+    /// The credit service (demo data, CLI).
+    pub credit: qy_credit::Credit,
+    /// The joint rewards and punishments port, as other modules receive it.
+    pub credit_check: Arc<dyn qy_kernel::credit::CreditCheck>,
 }
 
 #[derive(OpenApi)]
@@ -83,7 +87,11 @@ pub async fn build_with_clock(config: &Config, clock: Arc<dyn Clock>) -> Result<
         .map_err(err)?;
     }
     let ingest = Arc::new(qy_eco::Ingest::new(db.clone(), clock.clone(), bus.clone()));
-    let mods = modules::all(&modules::Wiring { secret, ingest: ingest.clone() });
+    let vault: Arc<dyn qy_kernel::vault::PersonalDataVault> = Arc::new(qy_identity::crypto::Sealer::new(secret));
+    let credit_policy = Arc::new(qy_credit::Policy::default());
+    let credit = qy_credit::Credit::new(db.clone(), clock.clone(), vault.clone(), credit_policy.clone());
+    let credit_check: Arc<dyn qy_kernel::credit::CreditCheck> = Arc::new(qy_credit::Checker(credit.clone()));
+    let mods = modules::all(&modules::Wiring { secret, ingest: ingest.clone(), vault, credit_policy });
     let mut ftl: Vec<i18n::FtlSource> = qy_web::LOCALES.to_vec();
     ftl.extend_from_slice(shell::LOCALES);
     let mut tpl: Vec<(&'static str, &'static str)> = shell::TEMPLATES.to_vec();
@@ -107,7 +115,7 @@ pub async fn build_with_clock(config: &Config, clock: Arc<dyn Clock>) -> Result<
         templates,
         nav,
         limiter: Default::default(),
-        config: WebConfig { cookie_secure: config.cookie_secure },
+        config: WebConfig { cookie_secure: config.cookie_secure, public_url: config.public_url.clone() },
     }));
 
     let mut api = OpenApiRouter::with_openapi(ApiDoc::openapi()).merge(shell::api());
@@ -136,5 +144,13 @@ pub async fn build_with_clock(config: &Config, clock: Arc<dyn Clock>) -> Result<
         .layer(PropagateRequestIdLayer::new(HeaderName::from_static("x-request-id")))
         .layer(SetRequestIdLayer::new(HeaderName::from_static("x-request-id"), MakeRequestUuid))
         .with_state(state.clone());
-    Ok(App { router, state, generated_admin_password: bootstrap.generated_password, openapi, ingest })
+    Ok(App {
+        router,
+        state,
+        generated_admin_password: bootstrap.generated_password,
+        openapi,
+        ingest,
+        credit,
+        credit_check,
+    })
 }

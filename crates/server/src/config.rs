@@ -31,6 +31,9 @@ pub struct Config {
     pub bootstrap_admin_password: Option<String>,
     /// `QY_COOKIE_SECURE`: mark cookies Secure (set when served over HTTPS).
     pub cookie_secure: bool,
+    /// `QY_PUBLIC_URL`: the address users reach Qingyun at, for links printed on paper
+    /// (credit reports' QR codes). Default: the request's host.
+    pub public_url: Option<String>,
     /// `QY_LOG`: tracing filter, e.g. `info,qy_identity=debug`.
     pub log: String,
 }
@@ -48,6 +51,7 @@ impl Default for Config {
             packet_retention_days: 90,
             bootstrap_admin_password: None,
             cookie_secure: false,
+            public_url: None,
             log: "info".into(),
         }
     }
@@ -65,6 +69,7 @@ impl std::fmt::Debug for Config {
             .field("packet_retention_days", &self.packet_retention_days)
             .field("bootstrap_admin_password", &self.bootstrap_admin_password.as_ref().map(|_| "***"))
             .field("cookie_secure", &self.cookie_secure)
+            .field("public_url", &self.public_url)
             .finish()
     }
 }
@@ -126,6 +131,12 @@ impl Config {
                 "0" | "false" | "no" => false,
                 other => return Err(format!("QY_COOKIE_SECURE must be true or false, not {other:?}")),
             };
+        }
+        if let Some(v) = nonempty("QY_PUBLIC_URL") {
+            if !(v.starts_with("https://") || v.starts_with("http://")) {
+                return Err(format!("QY_PUBLIC_URL must start with https:// or http://, not {v:?}"));
+            }
+            self.public_url = Some(v);
         }
         if let Some(v) = nonempty("QY_LOG") {
             self.log = v;

@@ -21,7 +21,40 @@ pub const DEMO_STAFF: &[(&str, &str, &str, &str, &str)] = &[
     ("delingha.officer", "卓玛", "德令哈市生态环境局", "632802", "officer"),
     ("yushu.officer", "扎西", "玉树市农牧局", "632701", "officer"),
     ("gonghe.officer", "韩永福", "共和县市场监督管理局", "632521", "department_admin"),
+    ("gonghe.credit", "韩雪梅", "共和县市场监督管理局", "632521", "credit_officer"),
+    ("delingha.credit", "索南", "德令哈市生态环境局", "632802", "credit_officer"),
+    ("xining.credit", "李国栋", "西宁市发展和改革委员会", "630100", "credit_reviewer"),
 ];
+
+/// Roles for the credit desk: officers enter records and propose list entries; reviewers
+/// (another person, usually the development and reform commission's credit office) approve.
+const DEMO_ROLES: &[(&str, &str, &[&str])] = &[
+    (
+        "credit_officer",
+        "Credit officer: enters 双公示 records, proposes list entries, decides repairs and objections",
+        &[
+            qy_credit::domain::perm::RECORDS_WRITE,
+            qy_credit::domain::perm::LISTS_PROPOSE,
+            qy_credit::domain::perm::REPAIRS_REVIEW,
+            qy_credit::domain::perm::INTERNAL_READ,
+            qy_credit::domain::perm::CHECK,
+        ],
+    ),
+    (
+        "credit_reviewer",
+        "Credit reviewer: approves list entries and exits, reads natural persons' files",
+        &[
+            qy_credit::domain::perm::LISTS_APPROVE,
+            qy_credit::domain::perm::INTERNAL_READ,
+            qy_credit::domain::perm::PERSONAL_DATA_READ,
+            qy_credit::domain::perm::CHECK,
+            qy_credit::domain::perm::MEASURES_MANAGE,
+        ],
+    ),
+];
+
+/// Demo credit entities besides the enterprise accounts.
+const DEMO_CREDIT_ENTITIES: usize = 300;
 
 /// (username, display name, region, birth date, sequence)
 const DEMO_CITIZENS: &[(&str, &str, &str, &str, &str)] = &[
@@ -65,9 +98,14 @@ pub async fn seed(
     identity: &qy_identity::Identity,
     regions: &dyn RegionDirectory,
     audit: &dyn AuditSink,
+    credit: &qy_credit::Credit,
 ) -> Result<bool> {
     if qy_identity::store::account_by_username(&identity.db, DEMO_STAFF[0].0).await?.is_some() {
         return Ok(false);
+    }
+    for (name, description, perms) in DEMO_ROLES {
+        let role = identity.create_role(None, name, description, perms.iter().map(|p| p.to_string()).collect()).await?;
+        audit_system_change(audit, "identity.role.create", format!("identity_role/{}", role.id), "demo data").await?;
     }
     let mut departments: Vec<(String, String, String)> = Vec::new();
     for (username, name, dep_name, region, role) in DEMO_STAFF {
@@ -109,7 +147,35 @@ pub async fn seed(
         audit_system_change(audit, "identity.account.create", format!("identity_account/{}", created.id), "demo data")
             .await?;
     }
+    seed_credit(credit, &departments, audit).await?;
     Ok(true)
+}
+
+/// Credit records entered by the market-regulation and ecology departments.
+async fn seed_credit(
+    credit: &qy_credit::Credit,
+    departments: &[(String, String, String)],
+    audit: &dyn AuditSink,
+) -> Result<()> {
+    let authorities: Vec<qy_credit::demo::DemoAuthority> = departments
+        .iter()
+        .filter(|(name, _, _)| name.contains("市场监督管理局") || name.contains("生态环境局"))
+        .map(|(name, region, id)| qy_credit::demo::DemoAuthority {
+            department_id: id.clone(),
+            name: name.clone(),
+            region: region.clone(),
+        })
+        .collect();
+    let featured: Vec<qy_credit::demo::FeaturedEntity> = DEMO_ENTERPRISES
+        .iter()
+        .filter_map(|(_, name, region, body)| {
+            Some(qy_credit::demo::FeaturedEntity { name: (*name).into(), uscc: uscc(region, body)? })
+        })
+        .collect();
+    if qy_credit::demo::seed(credit, &authorities, &featured, DEMO_CREDIT_ENTITIES).await? {
+        audit_system_change(audit, "credit.demo.seed", "credit_subject/*".into(), "demo data").await?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

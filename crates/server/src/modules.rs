@@ -9,6 +9,10 @@ pub struct Wiring {
     pub secret: [u8; 32],
     /// The HJ 212 gateway's state (eco): pages show which stations are connected.
     pub ingest: std::sync::Arc<qy_eco::Ingest>,
+    /// Seals natural persons' ID numbers (credit), under identity's keys.
+    pub vault: std::sync::Arc<dyn qy_kernel::vault::PersonalDataVault>,
+    /// Publication regimes, scoring model, calendar and deadlines (credit).
+    pub credit_policy: std::sync::Arc<qy_credit::Policy>,
 }
 
 pub fn all(w: &Wiring) -> Vec<Box<dyn Module>> {
@@ -17,10 +21,17 @@ pub fn all(w: &Wiring) -> Vec<Box<dyn Module>> {
         Box::new(qy_identity::module(w.secret)),
         Box::new(qy_audit::module()),
         Box::new(qy_eco::module(w.ingest.clone())),
+        Box::new(qy_credit::module(w.vault.clone(), w.credit_policy.clone())),
     ]
 }
 
 /// Every module's migrations, in order, without building modules (for `qingyun migrate`).
 pub fn migrations() -> Vec<qy_storage::ModuleMigrations> {
-    vec![qy_regions::MIGRATIONS, qy_identity::MIGRATIONS, qy_audit::MIGRATIONS, qy_eco::MIGRATIONS]
+    vec![
+        qy_regions::MIGRATIONS,
+        qy_identity::MIGRATIONS,
+        qy_audit::MIGRATIONS,
+        qy_eco::MIGRATIONS,
+        qy_credit::MIGRATIONS,
+    ]
 }

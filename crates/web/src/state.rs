@@ -20,6 +20,9 @@ pub struct WebConfig {
     /// through a TLS-terminating proxy); a request with `X-Forwarded-Proto: https` gets
     /// `Secure` cookies regardless.
     pub cookie_secure: bool,
+    /// The address users reach Qingyun at (`https://qingyun.example.gov.cn`), for links that
+    /// leave the page: QR codes on printed reports. Unset: taken from the request's host.
+    pub public_url: Option<String>,
 }
 
 pub struct Core {

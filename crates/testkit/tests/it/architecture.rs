@@ -70,5 +70,10 @@ async fn test_wiring() -> qy_server::modules::Wiring {
     let clock = std::sync::Arc::new(qy_kernel::SystemClock);
     let bus = std::sync::Arc::new(qy_bus::InProcessBus::new(clock.clone()));
     let ingest = std::sync::Arc::new(qy_eco::Ingest::new(db, clock, bus));
-    qy_server::modules::Wiring { secret: [0; 32], ingest }
+    qy_server::modules::Wiring {
+        secret: [0; 32],
+        ingest,
+        vault: std::sync::Arc::new(qy_identity::crypto::Sealer::new([0; 32])),
+        credit_policy: std::sync::Arc::new(qy_credit::Policy::default()),
+    }
 }

@@ -1,0 +1,249 @@
+//! `credit_subject`, its names and the bigram index.
+
+use qy_kernel::Result;
+use qy_storage::sqlx::any::AnyRow;
+use qy_storage::sqlx::{query, Any, Transaction};
+use qy_storage::{Db, Params, Row, StoreResultExt};
+
+use super::placeholders;
+use crate::domain::{Subject, SubjectKind};
+use crate::search;
+
+/// A subject to create.
+#[derive(Debug, Clone)]
+pub struct NewSubject {
+    pub id: String,
+    pub kind: SubjectKind,
+    pub name: String,
+    pub uscc: Option<String>,
+    pub person_id_sealed: Option<String>,
+    pub person_id_index: Option<String>,
+    pub person_id_masked: Option<String>,
+    pub legal_rep: Option<String>,
+    pub region_code: String,
+    pub industry: Option<String>,
+    pub registered_on: Option<String>,
+    /// Earlier names, most recent first, with the date each stopped being used.
+    pub former_names: Vec<(String, Option<String>)>,
+}
+
+const COLUMNS: &str =
+    "id, kind, name, uscc, person_id_masked, legal_rep, region_code, industry, registered_on, person_id_sealed";
+
+fn subject_of(r: &AnyRow) -> Result<Subject> {
+    let kind: String = r.try_get("kind").store()?;
+    Ok(Subject {
+        id: r.try_get("id").store()?,
+        kind: SubjectKind::parse(&kind).unwrap_or(SubjectKind::LegalEntity),
+        name: r.try_get("name").store()?,
+        uscc: r.try_get("uscc").store()?,
+        person_id_masked: r.try_get("person_id_masked").store()?,
+        legal_rep: r.try_get("legal_rep").store()?,
+        region_code: r.try_get("region_code").store()?,
+        industry: r.try_get("industry").store()?,
+        registered_on: r.try_get("registered_on").store()?,
+        former_names: Vec::new(),
+    })
+}
+
+async fn with_former_names(db: &Db, mut s: Subject) -> Result<Subject> {
+    let rows = query(
+        "SELECT name FROM credit_subject_name WHERE subject_id = $1 AND current = 0 ORDER BY until_on DESC, name",
+    )
+    .bind(&s.id)
+    .fetch_all(db.pool())
+    .await
+    .store()?;
+    s.former_names = rows.iter().map(|r| r.try_get("name")).collect::<std::result::Result<_, _>>().store()?;
+    Ok(s)
+}
+
+pub async fn by_uscc(db: &Db, uscc: &str) -> Result<Option<Subject>> {
+    let row = query(&format!("SELECT {COLUMNS} FROM credit_subject WHERE uscc = $1"))
+        .bind(uscc)
+        .fetch_optional(db.pool())
+        .await
+        .store()?;
+    match row {
+        Some(r) => Ok(Some(with_former_names(db, subject_of(&r)?).await?)),
+        None => Ok(None),
+    }
+}
+
+pub async fn by_id(db: &Db, id: &str) -> Result<Option<Subject>> {
+    let row = query(&format!("SELECT {COLUMNS} FROM credit_subject WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await
+        .store()?;
+    match row {
+        Some(r) => Ok(Some(with_former_names(db, subject_of(&r)?).await?)),
+        None => Ok(None),
+    }
+}
+
+pub async fn by_person_index(db: &Db, index: &str) -> Result<Option<Subject>> {
+    let row = query(&format!("SELECT {COLUMNS} FROM credit_subject WHERE person_id_index = $1"))
+        .bind(index)
+        .fetch_optional(db.pool())
+        .await
+        .store()?;
+    row.as_ref().map(subject_of).transpose()
+}
+
+/// The sealed resident ID of a natural-person subject.
+pub async fn sealed_person_id(db: &Db, id: &str) -> Result<Option<String>> {
+    let row = query("SELECT person_id_sealed FROM credit_subject WHERE id = $1")
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await
+        .store()?;
+    Ok(match row {
+        Some(r) => r.try_get("person_id_sealed").store()?,
+        None => None,
+    })
+}
+
+/// Subjects by id, in no particular order.
+pub async fn by_ids(db: &Db, ids: &[String]) -> Result<Vec<Subject>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut p = Params::new();
+    let list = placeholders(&mut p, ids);
+    let sql = format!("SELECT {COLUMNS} FROM credit_subject WHERE id IN ({list})");
+    let rows = p.bind(&sql).fetch_all(db.pool()).await.store()?;
+    rows.iter().map(subject_of).collect()
+}
+
+async fn insert_in(tx: &mut Transaction<'static, Any>, s: &NewSubject, now: i64) -> Result<()> {
+    query(
+        "INSERT INTO credit_subject (id, kind, name, uscc, person_id_sealed, person_id_index, person_id_masked, \
+         legal_rep, region_code, industry, registered_on, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)",
+    )
+    .bind(&s.id)
+    .bind(s.kind.as_str())
+    .bind(&s.name)
+    .bind(&s.uscc)
+    .bind(&s.person_id_sealed)
+    .bind(&s.person_id_index)
+    .bind(&s.person_id_masked)
+    .bind(&s.legal_rep)
+    .bind(&s.region_code)
+    .bind(&s.industry)
+    .bind(&s.registered_on)
+    .bind(now)
+    .execute(&mut **tx)
+    .await
+    .store()?;
+    add_name(tx, &s.id, &s.name, true, None).await?;
+    for (name, until) in &s.former_names {
+        add_name(tx, &s.id, name, false, until.as_deref()).await?;
+    }
+    Ok(())
+}
+
+pub async fn insert(db: &Db, s: &NewSubject, now: i64) -> Result<()> {
+    let mut tx = db.pool().begin().await.store()?;
+    insert_in(&mut tx, s, now).await?;
+    tx.commit().await.store()
+}
+
+/// Many subjects in one transaction (demo data, benchmarks, bulk registration).
+pub async fn insert_many(db: &Db, subjects: &[NewSubject], now: i64) -> Result<()> {
+    let mut tx = db.pool().begin().await.store()?;
+    for s in subjects {
+        insert_in(&mut tx, s, now).await?;
+    }
+    tx.commit().await.store()
+}
+
+async fn add_name(
+    tx: &mut Transaction<'static, Any>,
+    subject_id: &str,
+    name: &str,
+    current: bool,
+    until: Option<&str>,
+) -> Result<()> {
+    query(
+        "INSERT INTO credit_subject_name (subject_id, name, current, until_on) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (subject_id, name) DO UPDATE SET current = excluded.current, until_on = excluded.until_on",
+    )
+    .bind(subject_id)
+    .bind(name)
+    .bind(i64::from(current))
+    .bind(until)
+    .execute(&mut **tx)
+    .await
+    .store()?;
+    for gram in search::bigrams(&search::normalise(name)) {
+        query("INSERT INTO credit_name_gram (gram, subject_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+            .bind(gram)
+            .bind(subject_id)
+            .execute(&mut **tx)
+            .await
+            .store()?;
+    }
+    Ok(())
+}
+
+/// The subject changed its name on `on`: the old one becomes a former name (still searchable).
+pub async fn rename(db: &Db, id: &str, old: &str, new: &str, on: &str, now: i64) -> Result<()> {
+    let mut tx = db.pool().begin().await.store()?;
+    query("UPDATE credit_subject SET name = $2, updated_at = $3 WHERE id = $1")
+        .bind(id)
+        .bind(new)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .store()?;
+    add_name(&mut tx, id, old, false, Some(on)).await?;
+    add_name(&mut tx, id, new, true, None).await?;
+    tx.commit().await.store()
+}
+
+/// Subject ids indexed under `gram`, at most `cap` + 1 of them (more than `cap` means the gram
+/// is too common to narrow the search).
+pub async fn ids_with_gram(db: &Db, gram: &str, cap: i64) -> Result<Vec<String>> {
+    let rows = query("SELECT subject_id FROM credit_name_gram WHERE gram = $1 LIMIT $2")
+        .bind(gram)
+        .bind(cap + 1)
+        .fetch_all(db.pool())
+        .await
+        .store()?;
+    rows.iter().map(|r| r.try_get("subject_id")).collect::<std::result::Result<_, _>>().store()
+}
+
+/// Every name (current and former) of the given subjects: (subject id, name, current).
+pub async fn names_of(db: &Db, ids: &[String]) -> Result<Vec<(String, String, bool)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut p = Params::new();
+    let list = placeholders(&mut p, ids);
+    let sql = format!("SELECT subject_id, name, current FROM credit_subject_name WHERE subject_id IN ({list})");
+    let rows = p.bind(&sql).fetch_all(db.pool()).await.store()?;
+    rows.iter()
+        .map(|r| {
+            let current: i64 = r.try_get("current").store()?;
+            Ok((r.try_get("subject_id").store()?, r.try_get("name").store()?, current != 0))
+        })
+        .collect()
+}
+
+pub async fn count(db: &Db) -> Result<i64> {
+    let row = query("SELECT COUNT(*) AS n FROM credit_subject").fetch_one(db.pool()).await.store()?;
+    row.try_get("n").store()
+}
+
+/// A page of subjects in id order (staff browsing, benchmarks picking USCCs).
+pub async fn list(db: &Db, after: Option<&str>, limit: i64) -> Result<Vec<Subject>> {
+    let rows = query(&format!("SELECT {COLUMNS} FROM credit_subject WHERE id > $1 ORDER BY id LIMIT $2"))
+        .bind(after.unwrap_or(""))
+        .bind(limit)
+        .fetch_all(db.pool())
+        .await
+        .store()?;
+    rows.iter().map(subject_of).collect()
+}
