@@ -16,6 +16,10 @@ pub struct TestApp {
     pub router: Router,
     pub state: AppState,
     pub config: Config,
+    /// The credit service, for seeding records the way departments enter them.
+    pub credit: qy_credit::Credit,
+    /// The joint rewards and punishments port as other modules receive it.
+    pub credit_check: std::sync::Arc<dyn qy_kernel::credit::CreditCheck>,
     _db: TestDb,
     _dir: tempfile::TempDir,
 }
@@ -50,7 +54,15 @@ pub async fn spawn_app() -> TestApp {
         ..Config::default()
     };
     let app = qy_server::build(&config).await.unwrap_or_else(|e| panic!("build: {e}"));
-    TestApp { router: app.router, state: app.state, config, _db: db, _dir: dir }
+    TestApp {
+        router: app.router,
+        state: app.state,
+        config,
+        credit: app.credit,
+        credit_check: app.credit_check,
+        _db: db,
+        _dir: dir,
+    }
 }
 
 impl TestApp {

@@ -266,16 +266,17 @@ pub async fn seed(
     }
     subjects::insert_many(&credit.db, &entities, credit.now_ms()).await?;
 
-    // Records: licences for most, penalties for some, of every age and severity.
+    // Records: licences for most, penalties for some, of every age and severity, each entered
+    // a few days after its decision (the service's clock is set back for it).
     let mut serial = 0u32;
     for (i, s) in entities.iter().enumerate() {
         let uscc = s.uscc.clone().unwrap_or_default();
-        let (a, a_uscc, who) = pick(&mut rng, &auth).clone();
         for _ in 0..rng.gen_range(0..3) {
             serial += 1;
+            let (a, a_uscc, who) = authority_for(&auth, "许可", &mut rng);
             let decided = days_before(today, rng.gen_range(10..2400));
             let licence = licence(s, &uscc, &a, &a_uscc, decided, serial);
-            credit.submit_licence(&who, licence, None).await?;
+            entered_after(credit, decided, &mut rng).submit_licence(&who, licence, None).await?;
         }
         let featured_one = i < featured.len();
         let penalties = if featured_one {
@@ -290,10 +291,41 @@ pub async fn seed(
             let v = pick(&mut rng, VIOLATIONS);
             // Featured entities: a general penalty old enough to be repaired.
             let (v, age) = if featured_one { (&VIOLATIONS[1], 200) } else { (v, rng.gen_range(15..2600)) };
+            let (a, a_uscc, who) = authority_for(&auth, v.0, &mut rng);
             let decided = days_before(today, age);
             let p = penalty(s, &uscc, &a, &a_uscc, decided, serial, v);
-            credit.submit_penalty(&who, p, None).await?;
+            entered_after(credit, decided, &mut rng).submit_penalty(&who, p, None).await?;
         }
+    }
+
+    // Natural persons: penalties on individuals, kept internal (never in public views).
+    for k in 0..6u32 {
+        let (_, region) = *pick(&mut rng, PLACES);
+        let first17 = format!(
+            "{region}19{:02}{:02}{:02}{:03}",
+            rng.gen_range(60..99),
+            rng.gen_range(1..13),
+            rng.gen_range(1..29),
+            rng.gen_range(1..999)
+        );
+        let Some(check) = qy_cnid::resident_id::compute_check_char(&first17) else { continue };
+        let person = NewSubject {
+            kind: crate::domain::SubjectKind::NaturalPerson,
+            name: format!("{}{}", pick(&mut rng, SURNAMES), pick(&mut rng, GIVEN)),
+            uscc: None,
+            ..new_subject(&mut rng, String::new(), String::new(), region.to_owned(), "F", today)
+        };
+        serial += 1;
+        let (a, a_uscc, who) = authority_for(&auth, "无照经营", &mut rng);
+        let decided = days_before(today, rng.gen_range(20..900));
+        let mut p = penalty(&person, "", &a, &a_uscc, decided, serial, &VIOLATIONS[4]);
+        p.subject_category = SubjectCategory::NaturalPerson;
+        p.uscc = None;
+        p.legal_rep = None;
+        p.person_id_type = Some("身份证".into());
+        p.person_id = Some(format!("{first17}{check}"));
+        p.note = Some(format!("个人案件 {k}"));
+        entered_after(credit, decided, &mut rng).submit_penalty(&who, p, None).await?;
     }
 
     // Lists: red-list cooperatives and enterprises, serious dishonesty, key attention.
@@ -366,6 +398,33 @@ pub async fn seed(
         }
     }
     Ok(true)
+}
+
+/// Pollution and grassland cases belong to the ecology department, the rest to market
+/// regulation (when the demo has both).
+fn authority_for(
+    auth: &[(DemoAuthority, String, Principal)],
+    matter: &str,
+    rng: &mut StdRng,
+) -> (DemoAuthority, String, Principal) {
+    let ecology = matter.contains("排放") || matter.contains("草原");
+    let fitting: Vec<&(DemoAuthority, String, Principal)> =
+        auth.iter().filter(|(a, _, _)| a.name.contains("生态环境") == ecology).collect();
+    match fitting.is_empty() {
+        true => pick(rng, auth).clone(),
+        false => (*pick(rng, &fitting)).clone(),
+    }
+}
+
+/// The service as it was 1–6 days after `decided` (10:00 Beijing), so that demo records are
+/// published on time like real ones, not all "late" on the day the demo was seeded.
+fn entered_after(credit: &Credit, decided: Date, rng: &mut StdRng) -> Credit {
+    let entered = decided.checked_add(jiff::Span::new().days(rng.gen_range(1..7))).unwrap_or(decided);
+    let days = entered.since(Date::new(1970, 1, 1).unwrap_or_default()).map(|s| i64::from(s.get_days())).unwrap_or(0);
+    let ms = (days * 86_400 + 2 * 3_600) * 1_000;
+    let mut at = credit.clone();
+    at.clock = std::sync::Arc::new(qy_kernel::FixedClock::new(ms.min(credit.now_ms())));
+    at
 }
 
 async fn first_penalty(credit: &Credit, uscc: &str) -> Result<Option<crate::domain::Record>> {

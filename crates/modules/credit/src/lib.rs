@@ -8,6 +8,7 @@ pub mod domain;
 mod http;
 pub mod import;
 pub mod policy;
+pub mod privacy;
 pub mod search;
 pub mod service;
 pub mod store;

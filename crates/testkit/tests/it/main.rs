@@ -4,6 +4,7 @@
 mod api_conventions;
 mod architecture;
 mod audit;
+mod credit;
 mod eco;
 mod identity;
 mod ops;

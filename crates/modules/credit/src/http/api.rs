@@ -143,10 +143,11 @@ async fn submit_licence(
 
 /// Bulk import of penalties or licences: the body is a CSV (UTF-8 or GBK) or XLSX file with
 /// the national field codes or their Chinese names as headers. Every row is validated first;
-/// if any fails, nothing is imported and the report lists every error.
+/// if any fails, nothing is imported and the report (422) lists every error by row and field.
 #[utoipa::path(post, path = "/api/v1/credit/imports/{kind}", tag = "credit", params(("kind" = String, Path, description = "penalties or licences")),
     request_body(content = Vec<u8>, content_type = "text/csv"),
-    responses((status = 200, body = ImportReport), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)))]
+    responses((status = 200, body = ImportReport), (status = 422, body = ImportReport), (status = 400, body = Problem),
+        (status = 401, body = Problem), (status = 403, body = Problem)))]
 async fn import_records(
     State(state): State<AppState>,
     Extension(ctx): Extension<Ctx>,
@@ -154,11 +155,13 @@ async fn import_records(
     Path(kind): Path<String>,
     headers: HeaderMap,
     body: Bytes,
-) -> ApiResult<Json<ImportReport>> {
+) -> ApiResult<(StatusCode, Json<ImportReport>)> {
     let kind = import::ImportKind::parse(&kind)?;
     let content_type = headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("");
     let format = import::Format::detect(content_type, &body);
-    Ok(Json(import::run(&service(&state, &ctx), &p, kind, format, &body).await?))
+    let report = import::run(&service(&state, &ctx), &p, kind, format, &body).await?;
+    let status = if report.errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    Ok((status, Json(report)))
 }
 
 /// Everything about a subject, natural persons included (ID masked): records with their

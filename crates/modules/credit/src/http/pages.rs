@@ -165,11 +165,17 @@ async fn mine_page(
     let repairs = crate::store::cases::repairs_of_subject(&state.db, &subject.id).await.map_err(err)?;
     let objections = crate::store::cases::objections_of_subject(&state.db, &subject.id).await.map_err(err)?;
     let today = credit.today().to_string();
+    // Penalties with an application being decided get no second application form.
+    let pending: Vec<&str> = repairs
+        .iter()
+        .filter(|r| matches!(r.status.as_str(), "submitted" | "accepted"))
+        .map(|r| r.record_id.as_str())
+        .collect();
     Ok(render(
         &state,
         &base,
         "credit/mine.html",
-        context! { uscc, view, repairs, objections, today, done => flash.done },
+        context! { uscc, view, repairs => &repairs, objections, today, pending, done => flash.done },
     ))
 }
 

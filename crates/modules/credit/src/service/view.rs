@@ -114,6 +114,7 @@ fn masked_fields(r: &Record) -> serde_json::Value {
         map.remove("person_id");
         map.remove("person_id_type");
     }
+    crate::privacy::redact_json(&mut data);
     data
 }
 
@@ -202,7 +203,7 @@ impl Credit {
                 .map(|e| PublicListEntry {
                     list: e.list,
                     legal_basis: e.legal_basis.clone(),
-                    reason: e.reason.clone(),
+                    reason: crate::privacy::redact(&e.reason),
                     authority: e.authority.clone(),
                     decided_on: e.decided_on.clone(),
                     valid_from: e.valid_from.clone(),
