@@ -88,7 +88,13 @@ pub async fn build_with_clock(config: &Config, clock: Arc<dyn Clock>) -> Result<
     }
     let ingest = Arc::new(qy_eco::Ingest::new(db.clone(), clock.clone(), bus.clone()));
     let vault: Arc<dyn qy_kernel::vault::PersonalDataVault> = Arc::new(qy_identity::crypto::Sealer::new(secret));
-    let credit_policy = Arc::new(qy_credit::Policy::default());
+    let credit_policy = Arc::new(match &config.credit_policy {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+            qy_credit::Policy::from_toml(&text, path.parent().unwrap_or(std::path::Path::new(".")))?
+        }
+        None => qy_credit::Policy::default(),
+    });
     let credit = qy_credit::Credit::new(db.clone(), clock.clone(), vault.clone(), credit_policy.clone());
     let credit_check: Arc<dyn qy_kernel::credit::CreditCheck> = Arc::new(qy_credit::Checker(credit.clone()));
     let mods = modules::all(&modules::Wiring { secret, ingest: ingest.clone(), vault, credit_policy });

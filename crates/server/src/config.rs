@@ -34,6 +34,9 @@ pub struct Config {
     /// `QY_PUBLIC_URL`: the address users reach Qingyun at, for links printed on paper
     /// (credit reports' QR codes). Default: the request's host.
     pub public_url: Option<String>,
+    /// `QY_CREDIT_POLICY`: a TOML file with the credit module's publication regimes, scoring
+    /// model, deadlines and extra holiday calendars (see crates/modules/credit/README.md).
+    pub credit_policy: Option<PathBuf>,
     /// `QY_LOG`: tracing filter, e.g. `info,qy_identity=debug`.
     pub log: String,
 }
@@ -52,6 +55,7 @@ impl Default for Config {
             bootstrap_admin_password: None,
             cookie_secure: false,
             public_url: None,
+            credit_policy: None,
             log: "info".into(),
         }
     }
@@ -70,6 +74,7 @@ impl std::fmt::Debug for Config {
             .field("bootstrap_admin_password", &self.bootstrap_admin_password.as_ref().map(|_| "***"))
             .field("cookie_secure", &self.cookie_secure)
             .field("public_url", &self.public_url)
+            .field("credit_policy", &self.credit_policy)
             .finish()
     }
 }
@@ -137,6 +142,9 @@ impl Config {
                 return Err(format!("QY_PUBLIC_URL must start with https:// or http://, not {v:?}"));
             }
             self.public_url = Some(v);
+        }
+        if let Some(v) = nonempty("QY_CREDIT_POLICY") {
+            self.credit_policy = Some(PathBuf::from(v));
         }
         if let Some(v) = nonempty("QY_LOG") {
             self.log = v;
