@@ -288,8 +288,22 @@ async fn the_record_form_shows_every_problem_and_keeps_what_was_typed() {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert!(r.body.contains("CF_NR_FK"), "{}", r.body);
     assert!(r.body.contains("value=\"X1\""), "typed values are kept");
-    // The desk and the subject file render for the operator.
-    assert_eq!(app.get_with_cookie("/admin/credit", &cookie).await.status, StatusCode::OK);
+    // The desk renders for the operator, who may take a measure out of force.
+    let desk = app.get_with_cookie("/admin/credit", &cookie).await;
+    assert_eq!(desk.status, StatusCode::OK);
+    assert!(desk.body.contains("/admin/credit/measures/green_channel"));
+    let r = app
+        .post_form(
+            "/admin/credit/measures/green_channel",
+            &cookie,
+            format!("csrf={csrf}&scenarios=administrative_licensing%2Csubsidy"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let measures = app.get("/api/v1/credit/measures", None).await.json();
+    let green = measures.as_array().unwrap().iter().find(|m| m["code"] == "green_channel").unwrap().clone();
+    assert_eq!(green["active"], false);
+    assert_eq!(green["scenarios"], json!(["administrative_licensing", "subsidy"]));
     // Anonymous visitors are sent to log in.
     assert_eq!(app.get("/admin/credit", None).await.status, StatusCode::SEE_OTHER);
 }

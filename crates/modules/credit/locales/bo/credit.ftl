@@ -207,6 +207,12 @@ credit-done-objection_upheld = རྩོད་གཞི་ཁུངས་ལྡ�
 credit-done-objection_rejected = ལན་བཏབ་ཟིན།
 credit-done-penalty = ཉེས་ཆད་ཉར་ཟིན།
 credit-done-licence = ཆོག་མཆན་ཉར་ཟིན།
+credit-done-withdrawn = ཟིན་ཐོ་ཕྱིར་བསྡུས་ཟིན།
+credit-done-measure = བྱ་ཐབས་གསར་བསྒྱུར་བྱས།
+credit-withdraw = ཁྱབ་བསྒྲགས་ཕྱིར་བསྡུ།
+credit-measure-inactive = བཀོལ་མཚམས་བཞག
+credit-measure-active = བཀོལ་སྤྱོད།
+credit-save = ཉར་ཚགས།
 
 ## Error codes (problem+json `code`), shown on pages
 error-credit-already_repaired = ཉེས་ཆད་འདི་བསྐྱར་གསོ་བྱས་ཟིན།
@@ -232,6 +238,7 @@ error-credit-invalid_decision = ཐག་གཅོད་ནོར།
 error-credit-invalid_import_kind = ཉེས་ཆད་དམ་ཆོག་མཆན་འདྲེན་འཇུག་བྱེད་དགོས།
 error-credit-invalid_licence_kind = ཆོག་མཆན་རིགས་ནོར།
 error-credit-invalid_list = མིང་ཐོའི་རིགས་མི་ཤེས།
+error-credit-measure_not_found = བྱ་ཐབས་མ་རྙེད།
 error-credit-invalid_measure = བྱ་ཐབས་མ་ཚང་།
 error-credit-invalid_period = ནུས་ལྡན་མཇུག་འགོ་ལས་ཕྱི་དགོས།
 error-credit-invalid_record = ཟིན་ཐོ་ཞིབ་བཤེར་ལས་མ་འདས།

@@ -206,6 +206,12 @@ credit-done-objection_upheld = Objection upheld; the record is withdrawn for cor
 credit-done-objection_rejected = Answered: objection rejected.
 credit-done-penalty = Penalty saved.
 credit-done-licence = Licence saved.
+credit-done-withdrawn = The record is withdrawn from publication and kept internally.
+credit-done-measure = Measure updated.
+credit-withdraw = Withdraw from publication
+credit-measure-inactive = inactive
+credit-measure-active = active
+credit-save = Save
 
 ## Error codes (problem+json `code`), shown on pages
 error-credit-already_repaired = This penalty is already repaired.
@@ -231,6 +237,7 @@ error-credit-invalid_decision = Unknown decision.
 error-credit-invalid_import_kind = Import penalties or licences.
 error-credit-invalid_licence_kind = The licence kind must be 普通, 特许, 认可, 核准, 登记 or 其他.
 error-credit-invalid_list = Unknown list.
+error-credit-measure_not_found = No such measure.
 error-credit-invalid_measure = The measure is incomplete or its trigger is not valid.
 error-credit-invalid_period = The end of validity must be after its start.
 error-credit-invalid_record = The record did not pass validation; check its fields.

@@ -206,6 +206,12 @@ credit-done-objection_upheld = 异议成立，记录已撤下待更正。
 credit-done-objection_rejected = 已答复：异议不成立。
 credit-done-penalty = 行政处罚已保存。
 credit-done-licence = 行政许可已保存。
+credit-done-withdrawn = 记录已撤下，保留在内部档案中。
+credit-done-measure = 措施已更新。
+credit-withdraw = 撤下公示
+credit-measure-inactive = 已停用
+credit-measure-active = 启用
+credit-save = 保存
 
 ## Error codes (problem+json `code`), shown on pages
 error-credit-already_repaired = 该处罚已完成信用修复。
@@ -231,6 +237,7 @@ error-credit-invalid_decision = 无效的办理操作。
 error-credit-invalid_import_kind = 导入类型应为行政处罚或行政许可。
 error-credit-invalid_licence_kind = 许可类别应为普通、特许、认可、核准、登记或其他。
 error-credit-invalid_list = 未知的名单类型。
+error-credit-measure_not_found = 找不到该措施。
 error-credit-invalid_measure = 措施定义不完整或触发条件无效。
 error-credit-invalid_period = 有效期截止日期必须晚于开始日期。
 error-credit-invalid_record = 记录未通过校验，请检查各字段。

@@ -30,6 +30,8 @@ pub fn router() -> Router<AppState> {
         .route("/admin/credit/lists/{id}", post(decide_entry))
         .route("/admin/credit/repairs/{id}", post(decide_repair))
         .route("/admin/credit/objections/{id}", post(answer_objection))
+        .route("/admin/credit/records/{id}/withdrawal", post(withdraw_record))
+        .route("/admin/credit/measures/{code}", post(edit_measure))
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -63,6 +65,7 @@ async fn desk(
             lists => ListKind::ALL.iter().map(|l| l.as_str()).collect::<Vec<_>>(),
             can_write => p.can(perm::RECORDS_WRITE), can_propose => p.can(perm::LISTS_PROPOSE),
             can_approve => p.can(perm::LISTS_APPROVE), can_review => p.can(perm::REPAIRS_REVIEW),
+            can_measures => p.can(perm::MEASURES_MANAGE),
             me => p.account_id.clone(),
         },
     ))
@@ -74,10 +77,18 @@ async fn subject_file(
     base: Base,
     PageUser(user): PageUser,
     Path(id): Path<String>,
+    Query(flash): Query<Flash>,
 ) -> Result<Response, PageError> {
-    let view =
-        service(&state, &ctx).staff_view(&user.principal, &id).await.map_err(|e| PageError::new(&state, &base, e))?;
-    Ok(render(&state, &base, "credit/admin_subject.html", context! { view }))
+    let p = &user.principal;
+    let view = service(&state, &ctx).staff_view(p, &id).await.map_err(|e| PageError::new(&state, &base, e))?;
+    let mine = |d: &Option<String>| p.is_operator() || (p.department_id.is_some() && *d == p.department_id);
+    let withdrawable: Vec<&str> = view
+        .records
+        .iter()
+        .filter(|r| p.can(perm::RECORDS_WRITE) && r.withdrawn_at.is_none() && mine(&r.department_id))
+        .map(|r| r.id.as_str())
+        .collect();
+    Ok(render(&state, &base, "credit/admin_subject.html", context! { view => &view, withdrawable, done => flash.done }))
 }
 
 fn record_kind(kind: &str) -> Result<RecordKind, Error> {
@@ -329,4 +340,54 @@ async fn answer_objection(
         .await
         .map_err(|e| PageError::new(&state, &base, e))?;
     Ok(Redirect::to(&format!("/admin/credit?done=objection_{}", f.action)).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+struct ReasonForm {
+    reason: String,
+}
+
+async fn withdraw_record(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    base: Base,
+    PageUser(user): PageUser,
+    Path(id): Path<String>,
+    CsrfForm(f): CsrfForm<ReasonForm>,
+) -> Result<Response, PageError> {
+    let r = service(&state, &ctx)
+        .withdraw_record(&user.principal, &id, &f.reason)
+        .await
+        .map_err(|e| PageError::new(&state, &base, e))?;
+    Ok(Redirect::to(&format!("/admin/credit/subjects/{}?done=withdrawn", r.subject_id)).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+struct MeasureForm {
+    scenarios: String,
+    active: Option<String>,
+}
+
+/// Operators adjust where a measure applies and whether it is in force.
+async fn edit_measure(
+    State(state): State<AppState>,
+    base: Base,
+    PageUser(user): PageUser,
+    Path(code): Path<String>,
+    CsrfForm(f): CsrfForm<MeasureForm>,
+) -> Result<Response, PageError> {
+    let err = |e| PageError::new(&state, &base, e);
+    require_perm(&user.principal, perm::MEASURES_MANAGE).map_err(err)?;
+    let mut m = checks::measures(&state.db)
+        .await
+        .map_err(err)?
+        .into_iter()
+        .find(|m| m.code == code)
+        .ok_or_else(|| err(Error::not_found("credit.measure_not_found", "no such measure")))?;
+    m.scenarios =
+        f.scenarios.split([',', '，', ' ']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect();
+    m.active = f.active.is_some();
+    crate::service::validate_measure(&m).map_err(err)?;
+    checks::upsert_measure(&state.db, &m).await.map_err(err)?;
+    Ok(Redirect::to("/admin/credit?done=measure").into_response())
 }

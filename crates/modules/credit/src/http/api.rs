@@ -15,7 +15,7 @@ use qy_web::{ApiJson, ApiResult, ApiUser, AppState, Problem};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::domain::{perm, ListEntry, MeasureDef, Objection, Repair};
+use crate::domain::{perm, ListEntry, MeasureDef, Objection, Record, Repair};
 use crate::import::{self, ImportReport};
 use crate::service::cases::RepairApplication;
 use crate::service::{
@@ -32,6 +32,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(submit_penalty))
         .routes(routes!(submit_licence))
         .routes(routes!(import_records))
+        .routes(routes!(withdraw_record))
         .routes(routes!(staff_view))
         .routes(routes!(reveal_person_id))
         .routes(routes!(propose_list_entry))
@@ -162,6 +163,21 @@ async fn import_records(
     let report = import::run(&service(&state, &ctx), &p, kind, format, &body).await?;
     let status = if report.errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     Ok((status, Json(report)))
+}
+
+/// Withdraws one's department's decision from publication (revoked, or entered in error),
+/// with the reason. It stays in the internal record.
+#[utoipa::path(post, path = "/api/v1/credit/records/{id}/withdrawal", tag = "credit", params(("id" = String, Path)),
+    request_body = Reason, responses((status = 200, body = Record), (status = 400, body = Problem), (status = 403, body = Problem),
+        (status = 404, body = Problem), (status = 409, body = Problem)))]
+async fn withdraw_record(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    ApiUser(p): ApiUser,
+    Path(id): Path<String>,
+    ApiJson(r): ApiJson<Reason>,
+) -> ApiResult<Json<Record>> {
+    Ok(Json(service(&state, &ctx).withdraw_record(&p, &id, &r.reason).await?))
 }
 
 /// Everything about a subject, natural persons included (ID masked): records with their

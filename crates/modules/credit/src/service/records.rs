@@ -209,6 +209,31 @@ impl Credit {
         Ok(Submitted { outcome, record })
     }
 
+    /// The department withdraws its own decision from publication (revoked on review or in
+    /// court, entered in error). The record stays internal, with the reason; a corrected
+    /// submission of the same decision number republishes it.
+    pub async fn withdraw_record(&self, by: &Principal, record_id: &str, reason: &str) -> Result<Record> {
+        require(by, perm::RECORDS_WRITE)?;
+        let reason = super::non_empty("reason", reason)?;
+        let record = record_store::by_id(&self.db, record_id)
+            .await?
+            .ok_or_else(|| Error::not_found("credit.record_not_found", "no such record"))?;
+        same_department(by, record.department_id.as_deref())?;
+        if record.withdrawn_at.is_some() {
+            return Err(Error::conflict("credit.invalid_transition", "the record is already withdrawn"));
+        }
+        record_store::set_withdrawn(&self.db, record_id, self.now_ms(), &reason).await?;
+        self.event(
+            &record.subject_id,
+            &by.account_id,
+            &format!("{}.withdrawn", record.kind.as_str()),
+            record_id,
+            &reason,
+        )
+        .await?;
+        record_store::by_id(&self.db, record_id).await?.ok_or_else(|| Error::internal("record vanished"))
+    }
+
     /// The subject a record is about: by USCC for organisations, by the blind index of the ID
     /// number for natural persons; created on first sight.
     async fn resolve_subject(&self, input: &Input) -> Result<String> {

@@ -101,3 +101,32 @@ fn qy_cnid_fix(id: &str) -> String {
     let first17 = &id[..17];
     format!("{first17}{}", qy_cnid::resident_id::compute_check_char(first17).unwrap())
 }
+
+#[tokio::test]
+async fn a_department_withdraws_its_own_decision_with_a_reason() {
+    let h = H::on("2026-11-20").await;
+    let code = uscc("632521", "MA0REC04");
+    let s = h
+        .credit
+        .submit_penalty(
+            &officer(),
+            penalty("共和县撤销测试有限公司", &code, "共市监罚〔2026〕18号", "2026-11-02", Severity::General),
+            None,
+        )
+        .await
+        .unwrap();
+    let other = staff("officer-2", "dept-ecology", &[qy_credit::domain::perm::RECORDS_WRITE]);
+    assert_eq!(
+        h.credit.withdraw_record(&other, &s.record.id, "复议撤销").await.unwrap_err().code,
+        "credit.other_department"
+    );
+    assert_eq!(h.credit.withdraw_record(&officer(), &s.record.id, "").await.unwrap_err().code, "credit.field_required");
+    let w = h.credit.withdraw_record(&officer(), &s.record.id, "行政复议决定撤销").await.unwrap();
+    assert_eq!(w.withdrawn_reason.as_deref(), Some("行政复议决定撤销"));
+    assert!(h.credit.public_view(&code).await.unwrap().penalties.is_empty());
+    assert_eq!(h.credit.staff_view(&officer(), &s.record.subject_id).await.unwrap().records.len(), 1);
+    assert_eq!(
+        h.credit.withdraw_record(&officer(), &s.record.id, "again").await.unwrap_err().code,
+        "credit.invalid_transition"
+    );
+}
