@@ -58,9 +58,11 @@ async fn with_former_names(db: &Db, mut s: Subject) -> Result<Subject> {
     Ok(s)
 }
 
-pub async fn by_uscc(db: &Db, uscc: &str) -> Result<Option<Subject>> {
-    let row = query(&format!("SELECT {COLUMNS} FROM credit_subject WHERE uscc = $1"))
-        .bind(uscc)
+/// The subject whose `key` column (`id`, `uscc`, `person_id_index`: unique, indexed) equals
+/// `value`, with its former names.
+async fn one_by(db: &Db, key: &'static str, value: &str) -> Result<Option<Subject>> {
+    let row = query(&format!("SELECT {COLUMNS} FROM credit_subject WHERE {key} = $1"))
+        .bind(value)
         .fetch_optional(db.pool())
         .await
         .store()?;
@@ -68,27 +70,18 @@ pub async fn by_uscc(db: &Db, uscc: &str) -> Result<Option<Subject>> {
         Some(r) => Ok(Some(with_former_names(db, subject_of(&r)?).await?)),
         None => Ok(None),
     }
+}
+
+pub async fn by_uscc(db: &Db, uscc: &str) -> Result<Option<Subject>> {
+    one_by(db, "uscc", uscc).await
 }
 
 pub async fn by_id(db: &Db, id: &str) -> Result<Option<Subject>> {
-    let row = query(&format!("SELECT {COLUMNS} FROM credit_subject WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(db.pool())
-        .await
-        .store()?;
-    match row {
-        Some(r) => Ok(Some(with_former_names(db, subject_of(&r)?).await?)),
-        None => Ok(None),
-    }
+    one_by(db, "id", id).await
 }
 
 pub async fn by_person_index(db: &Db, index: &str) -> Result<Option<Subject>> {
-    let row = query(&format!("SELECT {COLUMNS} FROM credit_subject WHERE person_id_index = $1"))
-        .bind(index)
-        .fetch_optional(db.pool())
-        .await
-        .store()?;
-    row.as_ref().map(subject_of).transpose()
+    one_by(db, "person_id_index", index).await
 }
 
 /// The sealed resident ID of a natural-person subject.
