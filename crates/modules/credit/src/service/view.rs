@@ -99,8 +99,12 @@ pub struct SearchHit {
     pub score: u32,
 }
 
-/// Postings longer than this make a bigram too common to narrow a search by itself.
+/// A bigram indexing more subjects than this is "common": it cannot narrow a search alone.
 const COMMON_GRAM: i64 = 2_000;
+
+/// At most this many candidates are scored on their full names: all subjects of the two
+/// rarest grams when those are rare, or the first of a common intersection.
+const CANDIDATES: i64 = 2 * COMMON_GRAM;
 
 fn masked_fields(r: &Record) -> serde_json::Value {
     let mut data = r.data.clone();
@@ -252,6 +256,23 @@ impl Credit {
         Ok(plain)
     }
 
+    /// Subjects worth scoring for a query's bigrams. The rarest existing grams narrow the
+    /// search (grams that index no one, such as those a typo makes, are ignored); a query
+    /// made only of common grams takes the subjects that have all of its rarest three.
+    async fn candidates(&self, grams: &[String]) -> Result<Vec<String>> {
+        let mut counts = subjects::gram_counts(&self.db, grams, COMMON_GRAM).await?;
+        counts.retain(|(_, n)| *n > 0);
+        counts.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
+        let rare: Vec<String> = counts.iter().filter(|(_, n)| *n <= COMMON_GRAM).map(|(g, _)| g.clone()).collect();
+        if rare.is_empty() {
+            let rarest: Vec<String> = counts.iter().take(3).map(|(g, _)| g.clone()).collect();
+            return subjects::with_all_grams(&self.db, &rarest, CANDIDATES).await;
+        }
+        // The two rarest: a wrong character that happens to make an existing gram is covered
+        // by the other.
+        subjects::with_any_gram(&self.db, &rare[..rare.len().min(2)], CANDIDATES).await
+    }
+
     /// Public search by USCC (exact) or name (current or former, fuzzy). Natural persons are
     /// never found. Best first; at most `limit`.
     pub async fn search(&self, q: &str, limit: usize) -> Result<Vec<SearchHit>> {
@@ -274,30 +295,8 @@ impl Credit {
         if query.chars().count() < 2 {
             return Err(Error::bad_request("credit.query_too_short", "type at least two characters of a name"));
         }
-        let grams = search::bigrams(&query);
-        // Postings of every gram that is rare enough; common grams only when nothing else is.
-        let mut rare: Vec<Vec<String>> = Vec::new();
-        let mut common: Vec<Vec<String>> = Vec::new();
-        for g in &grams {
-            let ids = subjects::ids_with_gram(&self.db, g, COMMON_GRAM).await?;
-            if ids.len() as i64 > COMMON_GRAM {
-                common.push(ids);
-            } else {
-                rare.push(ids);
-            }
-        }
-        let postings = if rare.is_empty() { common } else { rare };
-        let mut counts: HashMap<String, usize> = HashMap::new();
-        for ids in &postings {
-            for id in ids {
-                *counts.entry(id.clone()).or_default() += 1;
-            }
-        }
-        // Score the subjects that share the most grams with the query.
-        let mut candidates: Vec<(String, usize)> = counts.into_iter().collect();
-        candidates.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        candidates.truncate(400);
-        let ids: Vec<String> = candidates.into_iter().map(|(id, _)| id).collect();
+        let ids = self.candidates(&search::bigrams(&query)).await?;
+        // Score every candidate on its full names (current and former).
         let mut best: HashMap<String, (u32, Option<String>)> = HashMap::new();
         for (subject_id, name, current) in subjects::names_of(&self.db, &ids).await? {
             let score = search::score(&query, &search::normalise(&name));
@@ -309,7 +308,11 @@ impl Credit {
                 *entry = (score, former);
             }
         }
-        let found: Vec<String> = best.iter().filter(|(_, (s, _))| *s > 0).map(|(id, _)| id.clone()).collect();
+        let mut ranked: Vec<(&String, &(u32, Option<String>))> = best.iter().filter(|(_, (s, _))| *s > 0).collect();
+        ranked.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then_with(|| a.0.cmp(b.0)));
+        // Natural persons are filtered below, so fetch a few more than asked for.
+        ranked.truncate(limit + 16);
+        let found: Vec<String> = ranked.iter().map(|(id, _)| (*id).clone()).collect();
         let mut hits: Vec<SearchHit> = subjects::by_ids(&self.db, &found)
             .await?
             .into_iter()

@@ -143,11 +143,82 @@ pub async fn insert(db: &Db, s: &NewSubject, now: i64) -> Result<()> {
     tx.commit().await.store()
 }
 
-/// Many subjects in one transaction (demo data, benchmarks, bulk registration).
+/// Many subjects in one transaction (demo data, benchmarks, bulk registration), with
+/// multi-row statements: a million subjects carry about 13 million name grams.
 pub async fn insert_many(db: &Db, subjects: &[NewSubject], now: i64) -> Result<()> {
-    let mut tx = db.pool().begin().await.store()?;
+    let mut names: Vec<(&str, &str, bool, Option<&str>)> = Vec::new();
     for s in subjects {
-        insert_in(&mut tx, s, now).await?;
+        names.push((&s.id, &s.name, true, None));
+        names.extend(s.former_names.iter().map(|(n, until)| (s.id.as_str(), n.as_str(), false, until.as_deref())));
+    }
+    let mut grams: Vec<(String, &str)> = Vec::new();
+    for (id, name, _, _) in &names {
+        grams.extend(search::bigrams(&search::normalise(name)).into_iter().map(|g| (g, *id)));
+    }
+    grams.sort();
+    grams.dedup();
+    let mut tx = db.pool().begin().await.store()?;
+    for chunk in subjects.chunks(200) {
+        let mut p = Params::new();
+        let rows: Vec<String> = chunk
+            .iter()
+            .map(|s| {
+                let opt = |p: &mut Params, v: &Option<String>| match v {
+                    Some(v) => p.push(v.as_str()),
+                    None => p.push(qy_storage::Value::Null),
+                };
+                let values = [
+                    p.push(s.id.as_str()),
+                    p.push(s.kind.as_str()),
+                    p.push(s.name.as_str()),
+                    opt(&mut p, &s.uscc),
+                    opt(&mut p, &s.person_id_sealed),
+                    opt(&mut p, &s.person_id_index),
+                    opt(&mut p, &s.person_id_masked),
+                    opt(&mut p, &s.legal_rep),
+                    p.push(s.region_code.as_str()),
+                    opt(&mut p, &s.industry),
+                    opt(&mut p, &s.registered_on),
+                    p.push(now),
+                    p.push(now),
+                ];
+                format!("({})", values.join(", "))
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO credit_subject (id, kind, name, uscc, person_id_sealed, person_id_index, person_id_masked, \
+             legal_rep, region_code, industry, registered_on, created_at, updated_at) VALUES {}",
+            rows.join(", ")
+        );
+        p.bind(&sql).execute(&mut *tx).await.store()?;
+    }
+    for chunk in names.chunks(500) {
+        let mut p = Params::new();
+        let rows: Vec<String> = chunk
+            .iter()
+            .map(|(id, name, current, until)| {
+                let until = match until {
+                    Some(u) => p.push(*u),
+                    None => p.push(qy_storage::Value::Null),
+                };
+                format!("({}, {}, {}, {until})", p.push(*id), p.push(*name), p.push(i64::from(*current)))
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO credit_subject_name (subject_id, name, current, until_on) VALUES {} ON CONFLICT DO NOTHING",
+            rows.join(", ")
+        );
+        p.bind(&sql).execute(&mut *tx).await.store()?;
+    }
+    for chunk in grams.chunks(1000) {
+        let mut p = Params::new();
+        let rows: Vec<String> =
+            chunk.iter().map(|(g, id)| format!("({}, {})", p.push(g.as_str()), p.push(*id))).collect();
+        let sql = format!(
+            "INSERT INTO credit_name_gram (gram, subject_id) VALUES {} ON CONFLICT DO NOTHING",
+            rows.join(", ")
+        );
+        p.bind(&sql).execute(&mut *tx).await.store()?;
     }
     tx.commit().await.store()
 }
@@ -196,15 +267,57 @@ pub async fn rename(db: &Db, id: &str, old: &str, new: &str, on: &str, now: i64)
     tx.commit().await.store()
 }
 
-/// Subject ids indexed under `gram`, at most `cap` + 1 of them (more than `cap` means the gram
-/// is too common to narrow the search).
-pub async fn ids_with_gram(db: &Db, gram: &str, cap: i64) -> Result<Vec<String>> {
-    let rows = query("SELECT subject_id FROM credit_name_gram WHERE gram = $1 LIMIT $2")
-        .bind(gram)
-        .bind(cap + 1)
-        .fetch_all(db.pool())
-        .await
-        .store()?;
+/// How many subjects each gram indexes, counted up to `cap` + 1 (the index range is walked,
+/// no rows are fetched): enough to tell rare grams from common ones in one round trip.
+pub async fn gram_counts(db: &Db, grams: &[String], cap: i64) -> Result<Vec<(String, i64)>> {
+    if grams.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut p = Params::new();
+    let limit = p.push(cap + 1);
+    let parts: Vec<String> = grams
+        .iter()
+        .map(|g| {
+            let g = p.push(g.as_str());
+            format!(
+                "SELECT CAST({g} AS TEXT) AS gram, \
+                 (SELECT COUNT(*) FROM (SELECT 1 FROM credit_name_gram WHERE gram = {g} LIMIT {limit}) t) AS n"
+            )
+        })
+        .collect();
+    let sql = parts.join(" UNION ALL ");
+    let rows = p.bind(&sql).fetch_all(db.pool()).await.store()?;
+    rows.iter().map(|r| Ok((r.try_get("gram").store()?, r.try_get("n").store()?))).collect()
+}
+
+/// Subjects indexed under any of `grams` (the rare ones of a query), at most `limit`.
+pub async fn with_any_gram(db: &Db, grams: &[String], limit: i64) -> Result<Vec<String>> {
+    if grams.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut p = Params::new();
+    let list = placeholders(&mut p, grams);
+    let sql =
+        format!("SELECT DISTINCT subject_id FROM credit_name_gram WHERE gram IN ({list}) LIMIT {}", p.push(limit));
+    let rows = p.bind(&sql).fetch_all(db.pool()).await.store()?;
+    rows.iter().map(|r| r.try_get("subject_id")).collect::<std::result::Result<_, _>>().store()
+}
+
+/// Subjects indexed under every one of `grams` (1–3 grams, rarest first: the first drives
+/// the walk, the others are index probes), at most `limit`. For queries made only of common
+/// grams, whose intersection is what the person means.
+pub async fn with_all_grams(db: &Db, grams: &[String], limit: i64) -> Result<Vec<String>> {
+    let Some((first, rest)) = grams.split_first() else { return Ok(Vec::new()) };
+    let mut p = Params::new();
+    let mut sql = String::from("SELECT g0.subject_id FROM credit_name_gram g0");
+    let first = p.push(first.as_str());
+    for (i, g) in rest.iter().take(2).enumerate() {
+        let g = p.push(g.as_str());
+        let t = i + 1;
+        sql.push_str(&format!(" JOIN credit_name_gram g{t} ON g{t}.gram = {g} AND g{t}.subject_id = g0.subject_id"));
+    }
+    sql.push_str(&format!(" WHERE g0.gram = {first} LIMIT {}", p.push(limit)));
+    let rows = p.bind(&sql).fetch_all(db.pool()).await.store()?;
     rows.iter().map(|r| r.try_get("subject_id")).collect::<std::result::Result<_, _>>().store()
 }
 

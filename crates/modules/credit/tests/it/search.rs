@@ -52,3 +52,29 @@ async fn names_are_found_by_any_part_former_names_and_with_a_wrong_character() {
     assert_eq!(h.credit.search("牛", 10).await.unwrap_err().code, "credit.query_too_short");
     assert!(h.credit.search("完全无关的名字", 10).await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn a_query_of_common_grams_finds_names_that_have_them_all() {
+    let h = H::on("2026-11-20").await;
+    // 2,100 subjects make 商贸 and 有限 (and 青海) common: more than the search's cap each.
+    let mut all: Vec<NewSubject> = (0..2_100)
+        .map(|i| {
+            let trade = if i % 2 == 0 { "商贸" } else { "建材" };
+            subject(&format!("青海{i}号{trade}有限公司"), &uscc("630100", &format!("MA2X{i:04}")), &[])
+        })
+        .collect();
+    all.push(subject("青海德鑫商贸有限公司", &uscc("630100", "MA3XDX01"), &["青海德鑫建材商行"]));
+    subjects::insert_many(&h.credit.db, &all, 0).await.unwrap();
+    assert_eq!(subjects::count(&h.credit.db).await.unwrap(), 2_101);
+    let hits = h.credit.search("商贸有限", 20).await.unwrap();
+    assert_eq!(hits.len(), 20);
+    assert!(hits.iter().all(|h| h.name.contains("商贸有限")), "{hits:?}");
+    // A rare gram still narrows a query that also has common ones, to the one subject.
+    let hits = h.credit.search("德鑫商贸", 5).await.unwrap();
+    assert_eq!(hits[0].name, "青海德鑫商贸有限公司");
+    // The former name was stored by the bulk insert too.
+    assert_eq!(
+        h.credit.search("德鑫建材", 5).await.unwrap()[0].matched_former_name.as_deref(),
+        Some("青海德鑫建材商行")
+    );
+}
