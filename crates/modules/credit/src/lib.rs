@@ -9,7 +9,6 @@ mod http;
 pub mod import;
 pub mod policy;
 pub mod privacy;
-pub mod search;
 pub mod service;
 pub mod store;
 

@@ -11,7 +11,7 @@ use super::{require, Credit};
 use crate::domain::{
     mask_name, perm, Event, ListEntry, ListKind, Objection, Record, RecordKind, Repair, Subject, SubjectKind,
 };
-use crate::search;
+use qy_textsearch as search;
 use crate::store::{cases, events, lists, records, subjects};
 
 /// The public view of a legal entity (信用中国's one-stop query): basic information, licences,

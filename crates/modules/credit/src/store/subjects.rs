@@ -7,7 +7,7 @@ use qy_storage::{Db, Params, Row, StoreResultExt};
 
 use super::placeholders;
 use crate::domain::{Subject, SubjectKind};
-use crate::search;
+use qy_textsearch as search;
 
 /// A subject to create.
 #[derive(Debug, Clone)]

@@ -1,10 +1,10 @@
-//! Chinese name search without a tokeniser: every name is indexed by its character bigrams
-//! (`credit_name_gram`). Chinese enterprise names have no spaces and word segmenters trained
-//! on news text cut names like 格尔木市高原牦牛养殖专业合作社 unpredictably; bigrams find any
-//! substring of two or more characters and tolerate a wrong or missing character, which is
-//! what "fuzzy" means to a person typing a half-remembered name. Candidates come from the
-//! rarest bigrams of the query (common ones such as 有限/公司 match most subjects and are
-//! skipped while rarer ones exist), then every candidate is scored on its full names here.
+//! Chinese search without a word segmenter. Names and titles are indexed by their character
+//! bigrams: Chinese names have no spaces, and segmenters trained on news text cut names like
+//! 格尔木市高原牦牛养殖专业合作社 or titles like 环境空气质量小时数据 unpredictably (a query
+//! for 空气质量 must find the latter whatever the segmenter does with 环境空气). Bigrams find
+//! any substring of two or more characters and tolerate a wrong or missing character, which
+//! is what "fuzzy" means to a person typing a half-remembered name. Callers keep the index
+//! (a `gram → id` table), narrow by the query's rarest bigrams, and score each candidate here.
 
 /// Names compared as people read them: full-width ASCII and brackets folded to half-width,
 /// Latin letters lower-cased, spaces and punctuation that people omit removed.
