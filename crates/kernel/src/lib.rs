@@ -9,6 +9,7 @@ pub mod bus;
 pub mod clock;
 pub mod credit;
 pub mod error;
+pub mod feed;
 pub mod id;
 pub mod principal;
 pub mod region;

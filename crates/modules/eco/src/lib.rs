@@ -6,6 +6,7 @@ pub mod aqi;
 pub mod daily;
 pub mod demo;
 pub mod domain;
+pub mod feeds;
 pub mod gateway;
 mod http;
 pub mod service;

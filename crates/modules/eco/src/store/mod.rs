@@ -1,5 +1,6 @@
 //! All SQL of the eco module.
 
+pub mod feeds;
 pub mod sta;
 
 use qy_kernel::Result;
