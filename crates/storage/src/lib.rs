@@ -2,6 +2,7 @@
 
 pub mod db;
 mod error;
+pub mod gram_index;
 mod migrate;
 mod params;
 #[cfg(feature = "testing")]
@@ -9,6 +10,7 @@ pub mod testing;
 
 pub use db::{Db, Dialect};
 pub use error::{db_err, StoreResultExt};
+pub use gram_index::GramIndex;
 pub use migrate::{migrate, parity_problems, Migration, ModuleMigrations};
 pub use params::{Params, Value};
 pub use sqlx;

@@ -102,10 +102,6 @@ pub struct SearchHit {
 /// A bigram indexing more subjects than this is "common": it cannot narrow a search alone.
 const COMMON_GRAM: i64 = 2_000;
 
-/// At most this many candidates are scored on their full names: all subjects of the two
-/// rarest grams when those are rare, or the first of a common intersection.
-const CANDIDATES: i64 = 2 * COMMON_GRAM;
-
 fn masked_fields(r: &Record) -> serde_json::Value {
     let mut data = r.data.clone();
     if let Some(map) = data.as_object_mut() {
@@ -256,23 +252,6 @@ impl Credit {
         Ok(plain)
     }
 
-    /// Subjects worth scoring for a query's bigrams. The rarest existing grams narrow the
-    /// search (grams that index no one, such as those a typo makes, are ignored); a query
-    /// made only of common grams takes the subjects that have all of its rarest three.
-    async fn candidates(&self, grams: &[String]) -> Result<Vec<String>> {
-        let mut counts = subjects::gram_counts(&self.db, grams, COMMON_GRAM).await?;
-        counts.retain(|(_, n)| *n > 0);
-        counts.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
-        let rare: Vec<String> = counts.iter().filter(|(_, n)| *n <= COMMON_GRAM).map(|(g, _)| g.clone()).collect();
-        if rare.is_empty() {
-            let rarest: Vec<String> = counts.iter().take(3).map(|(g, _)| g.clone()).collect();
-            return subjects::with_all_grams(&self.db, &rarest, CANDIDATES).await;
-        }
-        // The two rarest: a wrong character that happens to make an existing gram is covered
-        // by the other.
-        subjects::with_any_gram(&self.db, &rare[..rare.len().min(2)], CANDIDATES).await
-    }
-
     /// Public search by USCC (exact) or name (current or former, fuzzy). Natural persons are
     /// never found. Best first; at most `limit`.
     pub async fn search(&self, q: &str, limit: usize) -> Result<Vec<SearchHit>> {
@@ -295,7 +274,7 @@ impl Credit {
         if query.chars().count() < 2 {
             return Err(Error::bad_request("credit.query_too_short", "type at least two characters of a name"));
         }
-        let ids = self.candidates(&search::bigrams(&query)).await?;
+        let ids = subjects::NAME_INDEX.candidates(&self.db, &search::bigrams(&query), COMMON_GRAM).await?;
         // Score every candidate on its full names (current and former).
         let mut best: HashMap<String, (u32, Option<String>)> = HashMap::new();
         for (subject_id, name, current) in subjects::names_of(&self.db, &ids).await? {

@@ -3,7 +3,7 @@
 use qy_kernel::Result;
 use qy_storage::sqlx::any::AnyRow;
 use qy_storage::sqlx::{query, Any, Transaction};
-use qy_storage::{Db, Params, Row, StoreResultExt};
+use qy_storage::{Db, GramIndex, Params, Row, StoreResultExt};
 
 use super::placeholders;
 use crate::domain::{Subject, SubjectKind};
@@ -267,59 +267,8 @@ pub async fn rename(db: &Db, id: &str, old: &str, new: &str, on: &str, now: i64)
     tx.commit().await.store()
 }
 
-/// How many subjects each gram indexes, counted up to `cap` + 1 (the index range is walked,
-/// no rows are fetched): enough to tell rare grams from common ones in one round trip.
-pub async fn gram_counts(db: &Db, grams: &[String], cap: i64) -> Result<Vec<(String, i64)>> {
-    if grams.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut p = Params::new();
-    let limit = p.push(cap + 1);
-    let parts: Vec<String> = grams
-        .iter()
-        .map(|g| {
-            let g = p.push(g.as_str());
-            format!(
-                "SELECT CAST({g} AS TEXT) AS gram, \
-                 (SELECT COUNT(*) FROM (SELECT 1 FROM credit_name_gram WHERE gram = {g} LIMIT {limit}) t) AS n"
-            )
-        })
-        .collect();
-    let sql = parts.join(" UNION ALL ");
-    let rows = p.bind(&sql).fetch_all(db.pool()).await.store()?;
-    rows.iter().map(|r| Ok((r.try_get("gram").store()?, r.try_get("n").store()?))).collect()
-}
-
-/// Subjects indexed under any of `grams` (the rare ones of a query), at most `limit`.
-pub async fn with_any_gram(db: &Db, grams: &[String], limit: i64) -> Result<Vec<String>> {
-    if grams.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut p = Params::new();
-    let list = placeholders(&mut p, grams);
-    let sql =
-        format!("SELECT DISTINCT subject_id FROM credit_name_gram WHERE gram IN ({list}) LIMIT {}", p.push(limit));
-    let rows = p.bind(&sql).fetch_all(db.pool()).await.store()?;
-    rows.iter().map(|r| r.try_get("subject_id")).collect::<std::result::Result<_, _>>().store()
-}
-
-/// Subjects indexed under every one of `grams` (1–3 grams, rarest first: the first drives
-/// the walk, the others are index probes), at most `limit`. For queries made only of common
-/// grams, whose intersection is what the person means.
-pub async fn with_all_grams(db: &Db, grams: &[String], limit: i64) -> Result<Vec<String>> {
-    let Some((first, rest)) = grams.split_first() else { return Ok(Vec::new()) };
-    let mut p = Params::new();
-    let mut sql = String::from("SELECT g0.subject_id FROM credit_name_gram g0");
-    let first = p.push(first.as_str());
-    for (i, g) in rest.iter().take(2).enumerate() {
-        let g = p.push(g.as_str());
-        let t = i + 1;
-        sql.push_str(&format!(" JOIN credit_name_gram g{t} ON g{t}.gram = {g} AND g{t}.subject_id = g0.subject_id"));
-    }
-    sql.push_str(&format!(" WHERE g0.gram = {first} LIMIT {}", p.push(limit)));
-    let rows = p.bind(&sql).fetch_all(db.pool()).await.store()?;
-    rows.iter().map(|r| r.try_get("subject_id")).collect::<std::result::Result<_, _>>().store()
-}
+/// The bigram index of all names (current and former).
+pub const NAME_INDEX: GramIndex = GramIndex { table: "credit_name_gram", key: "subject_id" };
 
 /// Every name (current and former) of the given subjects: (subject id, name, current).
 pub async fn names_of(db: &Db, ids: &[String]) -> Result<Vec<(String, String, bool)>> {
