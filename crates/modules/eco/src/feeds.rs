@@ -36,7 +36,8 @@ fn cursor(after: Option<&str>) -> Result<(i64, String)> {
     match after {
         None => Ok((i64::MIN, String::new())),
         Some(c) => {
-            let (ms, key) = c.split_once('|').ok_or_else(|| Error::bad_request("feed.bad_cursor", "malformed cursor"))?;
+            let (ms, key) =
+                c.split_once('|').ok_or_else(|| Error::bad_request("feed.bad_cursor", "malformed cursor"))?;
             let ms = ms.parse().map_err(|_| Error::bad_request("feed.bad_cursor", "malformed cursor"))?;
             Ok((ms, key.to_owned()))
         }

@@ -11,8 +11,8 @@ use super::{require, Credit};
 use crate::domain::{
     mask_name, perm, Event, ListEntry, ListKind, Objection, Record, RecordKind, Repair, Subject, SubjectKind,
 };
-use qy_textsearch as search;
 use crate::store::{cases, events, lists, records, subjects};
+use qy_textsearch as search;
 
 /// The public view of a legal entity (信用中国's one-stop query): basic information, licences,
 /// penalties inside their publication period, list status and the evaluation.
