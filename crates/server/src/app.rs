@@ -32,6 +32,8 @@ pub struct App {
     pub credit: qy_credit::Credit,
     /// The joint rewards and punishments port, as other modules receive it.
     pub credit_check: Arc<dyn qy_kernel::credit::CreditCheck>,
+    /// The catalog service (demo data, webhook deliveries).
+    pub catalog: qy_catalog::Catalog,
 }
 
 #[derive(OpenApi)]
@@ -97,7 +99,12 @@ pub async fn build_with_clock(config: &Config, clock: Arc<dyn Clock>) -> Result<
     });
     let credit = qy_credit::Credit::new(db.clone(), clock.clone(), vault.clone(), credit_policy.clone());
     let credit_check: Arc<dyn qy_kernel::credit::CreditCheck> = Arc::new(qy_credit::Checker(credit.clone()));
-    let mods = modules::all(&modules::Wiring { secret, ingest: ingest.clone(), vault, credit_policy });
+    let feeds: Arc<dyn qy_kernel::feed::DataFeeds> =
+        Arc::new(qy_kernel::feed::Feeds(vec![Arc::new(qy_eco::feeds::EcoFeeds::new(db.clone()))]));
+    let catalog_policy = Arc::new(qy_catalog::Policy::default());
+    let catalog = qy_catalog::Catalog::new(db.clone(), clock.clone(), feeds.clone(), catalog_policy.clone());
+    let mods =
+        modules::all(&modules::Wiring { secret, ingest: ingest.clone(), vault, credit_policy, feeds, catalog_policy });
     let mut ftl: Vec<i18n::FtlSource> = qy_web::LOCALES.to_vec();
     ftl.extend_from_slice(shell::LOCALES);
     let mut tpl: Vec<(&'static str, &'static str)> = shell::TEMPLATES.to_vec();
@@ -158,5 +165,6 @@ pub async fn build_with_clock(config: &Config, clock: Arc<dyn Clock>) -> Result<
         ingest,
         credit,
         credit_check,
+        catalog,
     })
 }

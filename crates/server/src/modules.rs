@@ -13,6 +13,9 @@ pub struct Wiring {
     pub vault: std::sync::Arc<dyn qy_kernel::vault::PersonalDataVault>,
     /// Publication regimes, scoring model, calendar and deadlines (credit).
     pub credit_policy: std::sync::Arc<qy_credit::Policy>,
+    /// The modules' live data the catalog can put behind entries.
+    pub feeds: std::sync::Arc<dyn qy_kernel::feed::DataFeeds>,
+    pub catalog_policy: std::sync::Arc<qy_catalog::Policy>,
 }
 
 pub fn all(w: &Wiring) -> Vec<Box<dyn Module>> {
@@ -22,6 +25,7 @@ pub fn all(w: &Wiring) -> Vec<Box<dyn Module>> {
         Box::new(qy_audit::module()),
         Box::new(qy_eco::module(w.ingest.clone())),
         Box::new(qy_credit::module(w.vault.clone(), w.credit_policy.clone())),
+        Box::new(qy_catalog::module(w.feeds.clone(), w.catalog_policy.clone())),
     ]
 }
 

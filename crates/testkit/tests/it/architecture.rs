@@ -69,11 +69,13 @@ async fn test_wiring() -> qy_server::modules::Wiring {
     let db = qy_storage::Db::connect("sqlite::memory:").await.expect("in-memory db");
     let clock = std::sync::Arc::new(qy_kernel::SystemClock);
     let bus = std::sync::Arc::new(qy_bus::InProcessBus::new(clock.clone()));
-    let ingest = std::sync::Arc::new(qy_eco::Ingest::new(db, clock, bus));
+    let ingest = std::sync::Arc::new(qy_eco::Ingest::new(db.clone(), clock, bus));
     qy_server::modules::Wiring {
         secret: [0; 32],
         ingest,
         vault: std::sync::Arc::new(qy_identity::crypto::Sealer::new([0; 32])),
         credit_policy: std::sync::Arc::new(qy_credit::Policy::default()),
+        feeds: std::sync::Arc::new(qy_eco::feeds::EcoFeeds::new(db)),
+        catalog_policy: std::sync::Arc::new(qy_catalog::Policy::default()),
     }
 }

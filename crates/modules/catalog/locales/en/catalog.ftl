@@ -1,0 +1,2 @@
+catalog-nav-open = Open data
+catalog-nav-admin = Information resource catalog

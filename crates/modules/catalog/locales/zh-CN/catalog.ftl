@@ -1,0 +1,2 @@
+catalog-nav-open = 开放数据
+catalog-nav-admin = 政务信息资源目录
