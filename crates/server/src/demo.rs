@@ -24,6 +24,27 @@ pub const DEMO_STAFF: &[(&str, &str, &str, &str, &str)] = &[
     ("gonghe.credit", "韩雪梅", "共和县市场监督管理局", "632521", "credit_officer"),
     ("delingha.credit", "索南", "德令哈市生态环境局", "632802", "credit_officer"),
     ("xining.credit", "李国栋", "西宁市发展和改革委员会", "630100", "credit_reviewer"),
+    ("sthjt.data", "赵海燕", "青海省生态环境厅", "630000", "catalog_officer"),
+    ("whlyt.data", "更登", "青海省文化和旅游厅", "630000", "catalog_officer"),
+    ("dsj.review", "孙立", "青海省大数据局", "630000", "catalog_reviewer"),
+    ("scjg.xypt", "市场监管信用监管平台", "青海省市场监督管理局", "630000", "catalog_system"),
+];
+
+/// The provincial departments that catalogue resources in the demo: (department, CKAN slug,
+/// organisation-code body of their fictitious USCC). Those without demo staff above are
+/// created too.
+const DEMO_CATALOG_ORGS: &[(&str, &str, &str)] = &[
+    ("青海省生态环境厅", "qh-sthjt", "MB1EC0A1"),
+    ("青海省统计局", "qh-tjj", "MB1TJ0A2"),
+    ("青海省文化和旅游厅", "qh-whlyt", "MB1WL0A3"),
+    ("青海省农业农村厅", "qh-nynct", "MB1NY0A4"),
+    ("青海省交通运输厅", "qh-jtt", "MB1JT0A5"),
+    ("青海省市场监督管理局", "qh-scjgj", "MB1XJ0A6"),
+    ("青海省公安厅", "qh-gat", "MB1GA0A7"),
+    ("青海省自然资源厅", "qh-zrzyt", "MB1ZR0A8"),
+    ("青海省卫生健康委员会", "qh-wjw", "MB1WJ0A9"),
+    ("青海省民政厅", "qh-mzt", "MB1MZ0B1"),
+    ("青海省能源局", "qh-nyj", "MB1NY0B2"),
 ];
 
 /// Roles for the credit desk: officers enter records and propose list entries; reviewers
@@ -51,6 +72,29 @@ const DEMO_ROLES: &[(&str, &str, &[&str])] = &[
             qy_credit::domain::perm::MEASURES_MANAGE,
         ],
     ),
+];
+
+/// Roles for the catalog desk.
+const DEMO_CATALOG_ROLES: &[(&str, &str, &[&str])] = &[
+    (
+        "catalog_officer",
+        "Catalog officer: compiles the department's entries, loads data, decides share requests",
+        &[
+            qy_catalog::domain::perm::ENTRIES_WRITE,
+            qy_catalog::domain::perm::SHARING_DECIDE,
+            qy_catalog::domain::perm::SHARING_REQUEST,
+        ],
+    ),
+    (
+        "catalog_reviewer",
+        "Data authority: reviews and publishes entries, oversees the call record",
+        &[
+            qy_catalog::domain::perm::ENTRIES_REVIEW,
+            qy_catalog::domain::perm::CALLS_READ,
+            qy_catalog::domain::perm::ORGS_MANAGE,
+        ],
+    ),
+    ("catalog_system", "A consumer system's technical account (pulls through grants)", &[]),
 ];
 
 /// Demo credit entities besides the enterprise accounts.
@@ -99,11 +143,12 @@ pub async fn seed(
     regions: &dyn RegionDirectory,
     audit: &dyn AuditSink,
     credit: &qy_credit::Credit,
+    catalog: &qy_catalog::Catalog,
 ) -> Result<bool> {
     if qy_identity::store::account_by_username(&identity.db, DEMO_STAFF[0].0).await?.is_some() {
         return Ok(false);
     }
-    for (name, description, perms) in DEMO_ROLES {
+    for (name, description, perms) in DEMO_ROLES.iter().chain(DEMO_CATALOG_ROLES) {
         let role = identity.create_role(None, name, description, perms.iter().map(|p| p.to_string()).collect()).await?;
         audit_system_change(audit, "identity.role.create", format!("identity_role/{}", role.id), "demo data").await?;
     }
@@ -148,7 +193,45 @@ pub async fn seed(
             .await?;
     }
     seed_credit(credit, &departments, audit).await?;
+    seed_catalog(catalog, identity, regions, &mut departments, audit).await?;
     Ok(true)
+}
+
+/// Provincial departments' resources, a consumer system and its share requests.
+async fn seed_catalog(
+    catalog: &qy_catalog::Catalog,
+    identity: &qy_identity::Identity,
+    regions: &dyn RegionDirectory,
+    departments: &mut Vec<(String, String, String)>,
+    audit: &dyn AuditSink,
+) -> Result<()> {
+    let mut orgs = Vec::new();
+    for (name, slug, body) in DEMO_CATALOG_ORGS {
+        let id = match departments.iter().find(|(n, r, _)| n == name && r == "630000") {
+            Some((_, _, id)) => id.clone(),
+            None => {
+                let d = identity.create_department(None, regions, name, "630000").await?;
+                audit_system_change(
+                    audit,
+                    "identity.department.create",
+                    format!("identity_department/{}", d.id),
+                    "demo data",
+                )
+                .await?;
+                departments.push(((*name).into(), "630000".into(), d.id.clone()));
+                d.id
+            }
+        };
+        let Ok(uscc) = qy_cnid::Uscc::build("11", "630000", body) else { continue };
+        orgs.push(qy_catalog::demo::DemoOrg { department_id: id, slug, name, uscc: uscc.as_str().to_owned() });
+    }
+    let system = qy_identity::store::account_by_username(&identity.db, "scjg.xypt")
+        .await?
+        .map(|a| qy_catalog::demo::DemoSystem { account_id: a.account.id, org_slug: "qh-scjgj" });
+    if qy_catalog::demo::seed(catalog, &orgs, system).await? {
+        audit_system_change(audit, "catalog.demo.seed", "catalog_entry/*".into(), "demo data").await?;
+    }
+    Ok(())
 }
 
 /// Credit records entered by the market-regulation and ecology departments.

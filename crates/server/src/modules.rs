@@ -37,5 +37,6 @@ pub fn migrations() -> Vec<qy_storage::ModuleMigrations> {
         qy_audit::MIGRATIONS,
         qy_eco::MIGRATIONS,
         qy_credit::MIGRATIONS,
+        qy_catalog::MIGRATIONS,
     ]
 }

@@ -20,6 +20,8 @@ pub struct TestApp {
     pub credit: qy_credit::Credit,
     /// The joint rewards and punishments port as other modules receive it.
     pub credit_check: std::sync::Arc<dyn qy_kernel::credit::CreditCheck>,
+    /// The catalog service, for seeding entries the way departments compile them.
+    pub catalog: qy_catalog::Catalog,
     _db: TestDb,
     _dir: tempfile::TempDir,
 }
@@ -60,6 +62,7 @@ pub async fn spawn_app() -> TestApp {
         config,
         credit: app.credit,
         credit_check: app.credit_check,
+        catalog: app.catalog,
         _db: db,
         _dir: dir,
     }

@@ -263,7 +263,7 @@ pub struct System {
     pub org_id: String,
     pub code: String,
     pub name: String,
-    /// The identity account (kind system) the system calls with.
+    /// The identity account (a technical account of its department) the system calls with.
     pub account_id: String,
     pub created_at: i64,
 }

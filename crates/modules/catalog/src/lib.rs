@@ -2,6 +2,7 @@
 //! department's resources, sharing and exchange between government systems, and the
 //! open-data portal with a CKAN-compatible API and DCAT-AP. See README.md.
 
+pub mod demo;
 pub mod domain;
 mod http;
 pub mod policy;
@@ -48,7 +49,10 @@ impl Module for CatalogModule {
         http::api::router().merge(http::exchange::router()).layer(axum::Extension(self.ctx.clone()))
     }
     fn pages(&self) -> axum::Router<AppState> {
-        http::pages::router().layer(axum::Extension(self.ctx.clone()))
+        http::pages::router()
+            .merge(http::ckan::router())
+            .merge(http::dcat::router())
+            .layer(axum::Extension(self.ctx.clone()))
     }
     fn templates(&self) -> &'static [(&'static str, &'static str)] {
         http::pages::TEMPLATES

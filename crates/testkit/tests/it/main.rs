@@ -4,7 +4,10 @@
 mod api_conventions;
 mod architecture;
 mod audit;
+mod catalog_pages;
+mod ckan;
 mod credit;
+mod dcat;
 mod eco;
 mod identity;
 mod ops;

@@ -48,6 +48,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(upload_data))
+                .routes(routes!(export_sheet, import_sheet))
                 // Uploads may be larger than other requests (the policy's limit is checked too).
                 .layer(DefaultBodyLimit::max(24 * 1024 * 1024)),
         )
@@ -572,4 +573,60 @@ async fn create_key(
 ) -> ApiResult<(StatusCode, Json<NewKey>)> {
     let (id, key) = service(&state, &ctx).create_api_key(&p, &k.name).await?;
     Ok((StatusCode::CREATED, Json(NewKey { id, key })))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+struct SheetParams {
+    /// xlsx (default) or csv
+    format: Option<String>,
+}
+
+/// The catalog in the compilation guide's template columns: the caller's department's
+/// entries (reviewers and operators: all), for reporting upward.
+#[utoipa::path(get, path = "/api/v1/catalog/sheet", tag = "catalog", params(SheetParams),
+    responses((status = 200, description = "XLSX or CSV file"), (status = 401, body = Problem), (status = 403, body = Problem)))]
+async fn export_sheet(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    ApiUser(p): ApiUser,
+    Query(q): Query<SheetParams>,
+) -> ApiResult<axum::response::Response> {
+    use axum::response::IntoResponse;
+    let catalog = service(&state, &ctx);
+    let (ctype, ext, body): (&str, &str, Vec<u8>) = match q.format.as_deref().unwrap_or("xlsx") {
+        "xlsx" => (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+            catalog.export_xlsx(&p).await?,
+        ),
+        "csv" => ("text/csv; charset=utf-8", "csv", catalog.export_csv(&p).await?.into_bytes()),
+        other => {
+            return Err(Error::bad_request("catalog.invalid_format", format!("format {other:?}: xlsx or csv")).into())
+        }
+    };
+    let disposition = format!("attachment; filename=\"catalog.{ext}\"");
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, ctype.to_owned()), (axum::http::header::CONTENT_DISPOSITION, disposition)],
+        body,
+    )
+        .into_response())
+}
+
+/// Imports a filled catalog template (XLSX or CSV) as draft entries of the caller's
+/// department. Every row is checked first; if any fails nothing is created (422 report).
+#[utoipa::path(post, path = "/api/v1/catalog/sheet", tag = "catalog",
+    request_body(content = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    responses((status = 201, body = crate::service::sheet::SheetImport), (status = 422, body = crate::service::sheet::SheetImport),
+        (status = 400, body = Problem), (status = 403, body = Problem)))]
+async fn import_sheet(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    ApiUser(p): ApiUser,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<(StatusCode, Json<crate::service::sheet::SheetImport>)> {
+    let content_type = headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("");
+    let report = service(&state, &ctx).import_sheet(&p, content_type, &body).await?;
+    let status = if report.errors.is_empty() { StatusCode::CREATED } else { StatusCode::UNPROCESSABLE_ENTITY };
+    Ok((status, Json(report)))
 }

@@ -1,3 +1,10 @@
 pub mod api;
+mod chart;
+pub mod ckan;
+pub mod dcat;
+mod desk;
+mod downloads;
+mod entry_form;
 pub mod exchange;
 pub mod pages;
+mod portal;

@@ -54,10 +54,22 @@ pub struct LoadReport {
 }
 
 /// A sheet as text.
-struct Sheet {
-    headers: Vec<String>,
-    rows: Vec<Vec<String>>,
-    encoding: &'static str,
+pub(crate) struct Sheet {
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    pub encoding: &'static str,
+}
+
+/// Reads a CSV, XLSX or JSON file as header and rows, whichever it is.
+pub(crate) fn read_sheet(content_type: &str, body: &[u8]) -> Result<Sheet> {
+    if body.is_empty() {
+        return Err(Error::bad_request("catalog.empty_file", "the file is empty"));
+    }
+    match Format::detect(content_type, body) {
+        Format::Csv => read_csv(body),
+        Format::Xlsx => read_xlsx(body),
+        Format::Json => read_json(body),
+    }
 }
 
 fn unreadable(detail: String) -> Error {
@@ -198,11 +210,7 @@ impl Catalog {
                 format!("{} bytes; at most {}", body.len(), self.policy.max_upload_bytes),
             ));
         }
-        let sheet = match Format::detect(content_type, body) {
-            Format::Csv => read_csv(body)?,
-            Format::Xlsx => read_xlsx(body)?,
-            Format::Json => read_json(body)?,
-        };
+        let sheet = read_sheet(content_type, body)?;
         let mut errors = Vec::new();
         let mapped = columns(&sheet.headers, &e.items, &mut errors);
         let data_rows: Vec<&Vec<String>> =

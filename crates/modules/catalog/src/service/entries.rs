@@ -135,11 +135,17 @@ impl Catalog {
         Ok(())
     }
 
-    pub async fn create_entry(&self, by: &Principal, input: EntryInput) -> Result<Entry> {
+    /// Every rule `create_entry` applies, without creating anything (imports check all rows
+    /// first).
+    pub async fn check_entry(&self, by: &Principal, input: &EntryInput) -> Result<String> {
         require(by, perm::ENTRIES_WRITE)?;
-        check(&input)?;
-        self.check_refs(&input, None).await?;
-        let org_id = self.resolve_org(by, input.org_id.as_deref()).await?;
+        check(input)?;
+        self.check_refs(input, None).await?;
+        self.resolve_org(by, input.org_id.as_deref()).await
+    }
+
+    pub async fn create_entry(&self, by: &Principal, input: EntryInput) -> Result<Entry> {
+        let org_id = self.check_entry(by, &input).await?;
         let now = self.now_ms();
         let mut e = Entry {
             id: id::new_id(),

@@ -7,6 +7,7 @@ pub mod exchange;
 pub mod open;
 pub mod read;
 pub mod sharing;
+pub mod sheet;
 pub mod subscriptions;
 
 use std::sync::Arc;

@@ -3,7 +3,7 @@
 //! a deadline in working days, refusals with reasons; 不予共享 never. Grants are per consumer
 //! system, per column and per region of rows.
 
-use qy_kernel::{id, Error, Principal, PrincipalKind, Result};
+use qy_kernel::{id, Error, Principal, Result};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -19,7 +19,8 @@ pub struct NewSystem {
     /// Short code, unique in the department, e.g. `zwfw-portal`.
     pub code: String,
     pub name: String,
-    /// The identity account (kind system) whose access tokens the system calls with.
+    /// The identity account (a technical account of the department) whose access tokens the
+    /// system calls with.
     pub account_id: String,
 }
 
@@ -255,11 +256,10 @@ impl Catalog {
         sharing::grant_by_id(&self.db, &g.id).await?.ok_or_else(|| Error::internal("grant vanished"))
     }
 
-    /// The consumer system a principal calls as.
+    /// The consumer system a principal calls as: the identity account registered for the
+    /// system (a technical account of the consumer department, calling with its personal
+    /// access token).
     pub async fn system_of(&self, p: &Principal) -> Result<Option<System>> {
-        if p.kind != PrincipalKind::System {
-            return Ok(None);
-        }
         sharing::system_by_account(&self.db, &p.account_id).await
     }
 }

@@ -131,3 +131,42 @@ async fn metadata_follows_the_compilation_guide() {
         assert!(e.args.iter().any(|(k, v)| k == "field" && v == field), "{field}: {e:?}");
     }
 }
+
+#[tokio::test]
+async fn the_catalog_goes_out_and_comes_back_as_the_guides_template() {
+    let h = H::on("2026-11-20").await;
+    scenic_areas(&h, ShareType::Unconditional, OpenType::Unconditional).await;
+    let csv = h.catalog.export_csv(&tourism_officer()).await.unwrap();
+    assert!(csv.starts_with('\u{FEFF}'));
+    let mut lines = csv.trim_start_matches('\u{FEFF}').lines();
+    assert!(lines
+        .next()
+        .unwrap()
+        .starts_with("信息资源分类,信息资源名称,信息资源代码,信息资源提供方,信息资源提供方代码"));
+    let row = lines.next().unwrap();
+    assert!(
+        row.contains("203001/000001") && row.contains("景区名称(name:C,key)") && row.contains("无条件共享"),
+        "{row}"
+    );
+    let xlsx = h.catalog.export_xlsx(&tourism_officer()).await.unwrap();
+    assert!(xlsx.starts_with(b"PK"));
+    // A filled template: one good row, one with a wrong cycle and a bad 信息项 cell.
+    let header = qy_catalog::service::sheet::COLUMNS.join(",");
+    let good = "203002,乡村旅游接待统计,,,,分县乡村旅游接待人次,电子表格,CSV,\"县(region:C,key)；人次(visitors:I)\",无条件共享,,,接口,无条件开放,,每月,,,630000,乡村旅游";
+    let bad =
+        "203002,民宿名录,,,,全省民宿,电子表格,CSV,名称(name),有条件共享,需申请,依据,接口,不予开放,,偶尔,,,630000,";
+    let report = h
+        .catalog
+        .import_sheet(&tourism_officer(), "text/csv", format!("{header}\n{good}\n{bad}\n").as_bytes())
+        .await
+        .unwrap();
+    assert!(report.created.is_empty());
+    let columns: Vec<(usize, &str)> = report.errors.iter().map(|e| (e.row, e.column.as_str())).collect();
+    assert!(columns.contains(&(3, "更新周期")) && columns.contains(&(3, "信息项")), "{columns:?}");
+    let report =
+        h.catalog.import_sheet(&tourism_officer(), "text/csv", format!("{header}\n{good}\n").as_bytes()).await.unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!(report.created, vec!["203002/000001"]);
+    let e = h.catalog.entry("203002/000001").await.unwrap();
+    assert_eq!((e.org_id.as_str(), e.items.len()), (h.tourism.id.as_str(), 2));
+}
