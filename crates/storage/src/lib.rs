@@ -10,7 +10,7 @@ pub mod testing;
 
 pub use db::{Db, Dialect};
 pub use error::{db_err, StoreResultExt};
-pub use gram_index::GramIndex;
+pub use gram_index::{GramIndex, Plan as GramPlan};
 pub use migrate::{migrate, parity_problems, Migration, ModuleMigrations};
 pub use params::{Params, Value};
 pub use sqlx;

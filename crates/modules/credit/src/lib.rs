@@ -24,7 +24,11 @@ pub use service::{Checker, Credit};
 
 pub const MIGRATIONS: ModuleMigrations = ModuleMigrations {
     module: "credit",
-    migrations: &[migration!(1, "0001_credit.sql"), migration!(2, "0002_measures.sql")],
+    migrations: &[
+        migration!(1, "0001_credit.sql"),
+        migration!(2, "0002_measures.sql"),
+        migration!(3, "0003_gram_counts.sql"),
+    ],
 };
 
 pub struct CreditModule {

@@ -10,7 +10,7 @@ use super::{from_json_list, json_list, placeholders};
 use crate::domain::{DataType, Entry, FormatKind, Item, OpenType, ShareType, SourceKind, Status, UpdateCycle};
 
 /// The full-text index of entry names, abstracts and keywords.
-pub const INDEX: GramIndex = GramIndex { table: "catalog_gram", key: "entry_id" };
+pub const INDEX: GramIndex = GramIndex { table: "catalog_gram", key: "entry_id", counts_table: None };
 
 const COLUMNS: &str = "id, code, slug, category_code, seq, org_id, name, abstract, keywords, format_kind, \
     format_detail, share_type, share_condition, share_basis, share_modes, open_type, open_condition, update_cycle, \

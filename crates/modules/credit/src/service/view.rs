@@ -274,10 +274,10 @@ impl Credit {
         if query.chars().count() < 2 {
             return Err(Error::bad_request("credit.query_too_short", "type at least two characters of a name"));
         }
-        let ids = subjects::NAME_INDEX.candidates(&self.db, &search::bigrams(&query), COMMON_GRAM).await?;
+        let plan = subjects::NAME_INDEX.plan(&self.db, &search::bigrams(&query), COMMON_GRAM).await?;
         // Score every candidate on its full names (current and former).
         let mut best: HashMap<String, (u32, Option<String>)> = HashMap::new();
-        for (subject_id, name, current) in subjects::names_of(&self.db, &ids).await? {
+        for (subject_id, name, current) in subjects::names_of_candidates(&self.db, &plan, 2 * COMMON_GRAM).await? {
             let score = search::score(&query, &search::normalise(&name));
             // A former name ranks just below the same match on a current name.
             let score = if current { score } else { score.saturating_sub(50) };

@@ -3,7 +3,7 @@
 use qy_kernel::Result;
 use qy_storage::sqlx::any::AnyRow;
 use qy_storage::sqlx::{query, Any, Transaction};
-use qy_storage::{Db, GramIndex, Params, Row, StoreResultExt};
+use qy_storage::{Db, GramIndex, GramPlan, Params, Row, StoreResultExt};
 
 use super::placeholders;
 use crate::domain::{Subject, SubjectKind};
@@ -220,6 +220,15 @@ pub async fn insert_many(db: &Db, subjects: &[NewSubject], now: i64) -> Result<(
         );
         p.bind(&sql).execute(&mut *tx).await.store()?;
     }
+    // New subjects: every (gram, subject) row above was new, so each counts once.
+    let mut per_gram: std::collections::BTreeMap<&str, i64> = std::collections::BTreeMap::new();
+    for (g, _) in &grams {
+        *per_gram.entry(g.as_str()).or_default() += 1;
+    }
+    let per_gram: Vec<(&str, i64)> = per_gram.into_iter().collect();
+    for chunk in per_gram.chunks(1000) {
+        count_grams(&mut tx, chunk).await?;
+    }
     tx.commit().await.store()
 }
 
@@ -242,14 +251,48 @@ async fn add_name(
     .await
     .store()?;
     for gram in search::bigrams(&search::normalise(name)) {
-        query("INSERT INTO credit_name_gram (gram, subject_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-            .bind(gram)
+        let r = query("INSERT INTO credit_name_gram (gram, subject_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+            .bind(&gram)
             .bind(subject_id)
             .execute(&mut **tx)
             .await
             .store()?;
+        if r.rows_affected() == 1 {
+            count_grams(tx, &[(gram.as_str(), 1)]).await?;
+        }
     }
     Ok(())
+}
+
+/// Adds to the number of subjects each gram indexes.
+async fn count_grams(tx: &mut Transaction<'static, Any>, grams: &[(&str, i64)]) -> Result<()> {
+    if grams.is_empty() {
+        return Ok(());
+    }
+    let mut p = Params::new();
+    let rows: Vec<String> = grams.iter().map(|(g, n)| format!("({}, {})", p.push(*g), p.push(*n))).collect();
+    let sql = format!(
+        "INSERT INTO credit_gram_count (gram, n) VALUES {} \
+         ON CONFLICT (gram) DO UPDATE SET n = credit_gram_count.n + excluded.n",
+        rows.join(", ")
+    );
+    p.bind(&sql).execute(&mut **tx).await.store()?;
+    Ok(())
+}
+
+/// Every name (current and former) of the subjects a search plan selects (at most `limit`
+/// subjects), in one statement: (subject id, name, current).
+pub async fn names_of_candidates(db: &Db, plan: &GramPlan, limit: i64) -> Result<Vec<(String, String, bool)>> {
+    let mut p = Params::new();
+    let Some(candidates) = NAME_INDEX.subquery(&mut p, plan, limit) else { return Ok(Vec::new()) };
+    let sql = format!("SELECT subject_id, name, current FROM credit_subject_name WHERE subject_id IN ({candidates})");
+    let rows = p.bind(&sql).fetch_all(db.pool()).await.store()?;
+    rows.iter()
+        .map(|r| {
+            let current: i64 = r.try_get("current").store()?;
+            Ok((r.try_get("subject_id").store()?, r.try_get("name").store()?, current != 0))
+        })
+        .collect()
 }
 
 /// The subject changed its name on `on`: the old one becomes a former name (still searchable).
@@ -268,24 +311,8 @@ pub async fn rename(db: &Db, id: &str, old: &str, new: &str, on: &str, now: i64)
 }
 
 /// The bigram index of all names (current and former).
-pub const NAME_INDEX: GramIndex = GramIndex { table: "credit_name_gram", key: "subject_id" };
-
-/// Every name (current and former) of the given subjects: (subject id, name, current).
-pub async fn names_of(db: &Db, ids: &[String]) -> Result<Vec<(String, String, bool)>> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut p = Params::new();
-    let list = placeholders(&mut p, ids);
-    let sql = format!("SELECT subject_id, name, current FROM credit_subject_name WHERE subject_id IN ({list})");
-    let rows = p.bind(&sql).fetch_all(db.pool()).await.store()?;
-    rows.iter()
-        .map(|r| {
-            let current: i64 = r.try_get("current").store()?;
-            Ok((r.try_get("subject_id").store()?, r.try_get("name").store()?, current != 0))
-        })
-        .collect()
-}
+pub const NAME_INDEX: GramIndex =
+    GramIndex { table: "credit_name_gram", key: "subject_id", counts_table: Some("credit_gram_count") };
 
 pub async fn count(db: &Db) -> Result<i64> {
     let row = query("SELECT COUNT(*) AS n FROM credit_subject").fetch_one(db.pool()).await.store()?;

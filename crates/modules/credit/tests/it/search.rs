@@ -78,3 +78,32 @@ async fn a_query_of_common_grams_finds_names_that_have_them_all() {
         Some("青海德鑫建材商行")
     );
 }
+
+#[tokio::test]
+async fn the_gram_counts_stay_equal_to_the_index() {
+    let h = H::on("2026-11-20").await;
+    let mut all: Vec<NewSubject> = (0..30)
+        .map(|i| subject(&format!("青海{i}号商贸有限公司"), &uscc("630100", &format!("MA4X{i:04}")), &[]))
+        .collect();
+    all.push(subject("共和县雪域牧业有限公司", &uscc("632521", "MA4XD001"), &["共和县雪域商行"]));
+    subjects::insert_many(&h.credit.db, &all, 0).await.unwrap();
+    let one = subject("德令哈雪域商贸有限公司", &uscc("632802", "MA4XD002"), &[]);
+    subjects::insert(&h.credit.db, &one, 0).await.unwrap();
+    subjects::rename(&h.credit.db, &one.id, "德令哈雪域商贸有限公司", "德令哈高原雪域商贸有限公司", "2026-01-01", 0)
+        .await
+        .unwrap();
+    let counted = qy_storage::sqlx::query("SELECT gram, n FROM credit_gram_count ORDER BY gram")
+        .fetch_all(h.credit.db.pool())
+        .await
+        .unwrap();
+    let actual =
+        qy_storage::sqlx::query("SELECT gram, COUNT(*) AS n FROM credit_name_gram GROUP BY gram ORDER BY gram")
+            .fetch_all(h.credit.db.pool())
+            .await
+            .unwrap();
+    use qy_storage::Row;
+    let pairs = |rows: &[qy_storage::sqlx::any::AnyRow]| -> Vec<(String, i64)> {
+        rows.iter().map(|r| (r.try_get::<String, _>("gram").unwrap(), r.try_get::<i64, _>("n").unwrap())).collect()
+    };
+    assert_eq!(pairs(&counted), pairs(&actual));
+}
