@@ -3,7 +3,9 @@
 //! Speed is reported as a ratio to a limit measured in the same run, never asserted: the
 //! command exits 0 whatever the figures are, and non-zero only when the measurement itself
 //! failed (connection refused, packets left unacknowledged, data acknowledged but not stored).
-//! Progress goes to stderr; the last line of stdout is one JSON object.
+//! Progress goes to stderr; the last line of stdout is one JSON object. `bench credit`
+//! (bench_credit/) serves its own fresh store in this process instead, and prints a table
+//! unless `--json`.
 
 use std::collections::HashSet;
 use std::process::ExitCode;
@@ -50,6 +52,13 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 600)]
         timeout_secs: u64,
     },
+    /// The credit module with many subjects: builds the server in this process on a fresh
+    /// store (a temporary data directory, or --data-dir; --database-url for an empty
+    /// PostgreSQL database), seeds N subjects with Chinese names and valid USCCs, then measures
+    /// USCC lookup, name search and CreditCheck over HTTP on 127.0.0.1 and the in-process
+    /// CreditCheck port. Reports each as a ratio to our service levels (p99 <= 100 ms lookup,
+    /// p99 <= 300 ms search, >= 500 checks/s): a table on stdout, or one JSON object with --json.
+    Credit(crate::bench_credit::CreditArgs),
 }
 
 pub async fn run(cmd: BenchCommand, config: &qy_server::Config) -> anyhow::Result<ExitCode> {
@@ -69,6 +78,7 @@ pub async fn run(cmd: BenchCommand, config: &qy_server::Config) -> anyhow::Resul
             println!("{}", serde_json::to_string(&report)?);
             Ok(ExitCode::SUCCESS)
         }
+        BenchCommand::Credit(args) => crate::bench_credit::run(args, config).await,
     }
 }
 
@@ -116,7 +126,7 @@ struct IngestReport {
     client_build: &'static str,
 }
 
-fn kerr(e: qy_kernel::Error) -> anyhow::Error {
+pub(crate) fn kerr(e: qy_kernel::Error) -> anyhow::Error {
     anyhow!("{} ({})", e.detail, e.code)
 }
 
@@ -141,17 +151,17 @@ async fn loopback(target: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn mb(kib: u64) -> f64 {
+pub(crate) fn mb(kib: u64) -> f64 {
     (kib as f64 / 1024.0 * 10.0).round() / 10.0
 }
 
-fn round(x: f64, digits: i32) -> f64 {
+pub(crate) fn round(x: f64, digits: i32) -> f64 {
     let f = 10f64.powi(digits);
     (x * f).round() / f
 }
 
 /// A `VmHWM:`/`VmRSS:` line of /proc/PID/status, in KiB.
-fn proc_status_kib(pid: u32, key: &str) -> Option<u64> {
+pub(crate) fn proc_status_kib(pid: u32, key: &str) -> Option<u64> {
     let text = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     let line = text.lines().find(|l| l.starts_with(key))?;
     line.trim_start_matches(key).trim().trim_end_matches("kB").trim().parse().ok()

@@ -1,6 +1,7 @@
 //! `qingyun` — the one binary of the Qingyun platform.
 
 mod bench;
+mod bench_credit;
 mod tools;
 
 // glibc's malloc raises its mmap threshold after the first large free, and then keeps every
@@ -236,9 +237,15 @@ async fn serve(mut config: Config, demo: bool) -> anyhow::Result<ExitCode> {
             Arc::new(SystemClock),
             qy_identity::crypto::Sealer::new(secret),
         );
-        qy_server::demo::seed(&identity, app.state.regions.as_ref(), app.state.audit.as_ref(), &app.credit)
-            .await
-            .map_err(kerr)?;
+        qy_server::demo::seed(
+            &identity,
+            app.state.regions.as_ref(),
+            app.state.audit.as_ref(),
+            &app.credit,
+            &app.catalog,
+        )
+        .await
+        .map_err(kerr)?;
     }
     let listener = tokio::net::TcpListener::bind(&config.http_addr)
         .await
