@@ -1,7 +1,9 @@
 //! `qingyun` — the one binary of the Qingyun platform.
 
 mod bench;
+mod bench_catalog;
 mod bench_credit;
+mod bench_kit;
 mod tools;
 
 // glibc's malloc raises its mmap threshold after the first large free, and then keeps every

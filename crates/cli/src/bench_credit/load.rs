@@ -180,29 +180,3 @@ pub(super) async fn preflight(shared: &Arc<Shared>) -> anyhow::Result<()> {
     }
     Ok(())
 }
-
-/// A session of the bootstrap `admin`.
-pub(super) async fn login(http: &mut Http, password: &str) -> anyhow::Result<String> {
-    let body = serde_json::json!({ "username": "admin", "password": password }).to_string();
-    let reply = http.send("POST", "/api/v1/identity/sessions", None, Some(body.as_bytes())).await?;
-    let body = reply.expect(201).context("logging in as admin")?;
-    token_of(&body)
-}
-
-/// A personal access token of `admin` that may only call the check, as an integrating system has.
-pub(super) async fn personal_token(http: &mut Http, session: &str) -> anyhow::Result<String> {
-    let body = serde_json::json!({
-        "name": "bench credit check",
-        "scopes": [qy_credit::domain::perm::CHECK],
-        "expires_in_days": 1
-    })
-    .to_string();
-    let reply = http.send("POST", "/api/v1/identity/tokens", Some(session), Some(body.as_bytes())).await?;
-    let body = reply.expect(201).context("creating a personal access token")?;
-    token_of(&body)
-}
-
-fn token_of(body: &[u8]) -> anyhow::Result<String> {
-    let v: serde_json::Value = serde_json::from_slice(body).context("the answer is not JSON")?;
-    v.get("token").and_then(|t| t.as_str()).map(str::to_owned).ok_or_else(|| anyhow!("the answer has no token"))
-}

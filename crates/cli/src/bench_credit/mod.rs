@@ -22,12 +22,10 @@
 //! Client and server share this process and the machine's cores. Results and analysis:
 //! docs/benchmarks.md, section 3.
 
-mod http;
 mod load;
 mod names;
 mod queries;
 mod report;
-mod rng;
 mod seed;
 
 use std::net::SocketAddr;
@@ -44,6 +42,7 @@ use qy_storage::{Db, Dialect};
 use qy_workcal::Date;
 
 use crate::bench::{kerr, round};
+use crate::bench_kit::{http, identity, rng};
 use load::Phase;
 use report::{Report, SeedReport, Settling};
 use rng::Rng;
@@ -58,7 +57,8 @@ const CHECK_MIN_PER_S: f64 = 500.0;
 
 /// A bigram indexing more subjects than this is "common" to the name search, which then
 /// cannot narrow a query with it. The same number as `COMMON_GRAM` in
-/// crates/modules/credit/src/service/view.rs (private there): keep the two in sync.
+/// crates/modules/credit/src/service/view.rs (private there): keep the two in sync. The
+/// counts compared with it are the search's own, read from `credit_gram_count`.
 const SEARCH_COMMON_GRAM: u64 = 2_000;
 
 #[derive(clap::Args)]
@@ -156,8 +156,7 @@ async fn bench(args: CreditArgs, base: &qy_server::Config, data_dir: PathBuf) ->
     config.nats_url = None;
     config.mqtt_url = None;
     let mut rng = Rng::new(args.seed ^ SystemClock.now_ms().unsigned_abs());
-    let admin_password: String =
-        (0..24).map(|_| char::from(b"abcdefghjkmnpqrstuvwxyz23456789"[rng.below(31)])).collect();
+    let admin_password = crate::bench_kit::password(&mut rng);
     config.bootstrap_admin_password = Some(admin_password.clone());
 
     let app = qy_server::build(&config).await.map_err(|e| anyhow!(e))?;
@@ -176,13 +175,7 @@ async fn bench(args: CreditArgs, base: &qy_server::Config, data_dir: PathBuf) ->
     }
     eprintln!("bench: store {store} ({}), data {}", db.redacted_url(), data_dir.display());
 
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.context("cannot listen on 127.0.0.1")?;
-    let addr = listener.local_addr()?;
-    let router = app.router.clone();
-    let server =
-        tokio::spawn(
-            async move { axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await },
-        );
+    let (addr, server) = crate::bench_kit::serve(&app).await?;
     eprintln!("bench: serving at http://{addr}");
 
     let sqlite_dir = (db.dialect() == Dialect::Sqlite).then_some(data_dir.as_path());
@@ -204,7 +197,7 @@ async fn measure(
     // 1. Subjects.
     let townships = seed::townships(db).await?;
     let writers = args.seed_writers.unwrap_or(if store == "sqlite" { 1 } else { 4 }).max(1);
-    let seeded = seed::subjects(db, args, &townships, writers, app.credit.today()).await?;
+    let mut seeded = seed::subjects(db, args, &townships, writers, app.credit.today()).await?;
     let settling = settle(db, store, args, sqlite_dir).await?;
 
     // 2. Penalties and list entries through the service.
@@ -217,10 +210,27 @@ async fn measure(
         records.penalties, records.list_entries
     );
 
+    // The name search plans with `credit_gram_count`: mark queries from that table, after
+    // checking it against the bench's own tally of what it inserted.
+    let table = seed::gram_counts(db).await?;
+    let mismatches = seed::count_mismatches(&seeded.grams, &table);
+    if mismatches > 0 {
+        eprintln!(
+            "bench: WARNING: credit_gram_count differs from the bench's tally for {mismatches} of {} grams; \
+             queries are marked from the table",
+            table.len()
+        );
+    } else {
+        eprintln!("bench: credit_gram_count agrees with the bench's tally ({} grams)", table.len());
+    }
+    seeded.grams = table;
+
     // 3. A personal access token for the HTTP checks (login, then a token scoped to the check).
     let mut http = http::Http::new(addr);
-    let session = load::login(&mut http, admin_password).await?;
-    let token = load::personal_token(&mut http, &session).await?;
+    let session = identity::login(&mut http, "admin", admin_password).await?;
+    // A token that may only call the check, as an integrating system has.
+    let token =
+        identity::personal_token(&mut http, &session, "bench credit check", &[qy_credit::domain::perm::CHECK]).await?;
 
     let shared = Arc::new(load::Shared {
         addr,
@@ -264,7 +274,7 @@ async fn measure(
         concurrency: args.concurrency,
         seconds_per_phase: args.seconds,
         warmup_seconds: args.warmup,
-        seeding: SeedReport::new(&seeded, args.subjects, &records, records_seconds, settling),
+        seeding: SeedReport::new(&seeded, args.subjects, &records, records_seconds, settling, mismatches),
         phases,
         search_by_query_kind: report::query_kinds(&shared.queries, &search_logs),
         process_peak_rss_mb: crate::bench::proc_status_kib(std::process::id(), "VmHWM:").map(crate::bench::mb),

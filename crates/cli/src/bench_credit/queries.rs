@@ -65,7 +65,8 @@ pub(super) struct Query {
     pub(super) only_common: bool,
 }
 
-/// `QUERIES` queries from the sampled names; `grams` are the seeded postings per gram.
+/// `QUERIES` queries from the sampled names; `grams`: subjects per gram as the search counts
+/// them (`credit_gram_count`).
 pub(super) fn build(sample: &[Seeded], grams: &HashMap<String, u32>, rng: &mut Rng) -> Vec<Query> {
     let brand_chars: Vec<char> = BRAND_CHARS.chars().collect();
     let common_words: Vec<&str> = COMMON_WORDS.split_whitespace().collect();

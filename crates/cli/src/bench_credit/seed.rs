@@ -37,7 +37,8 @@ pub(super) struct Seeded {
 
 pub(super) struct SeedOutcome {
     pub(super) sample: Vec<Seeded>,
-    /// Postings per gram, as the index holds them.
+    /// Postings per gram, counted by the bench from the names it generated (what
+    /// `insert_many` indexes).
     pub(super) grams: HashMap<String, u32>,
     pub(super) gram_rows: u64,
     pub(super) former_names: u64,
@@ -141,6 +142,29 @@ pub(super) async fn subjects(
         grams.len()
     );
     Ok(SeedOutcome { sample, grams, gram_rows, former_names, seconds })
+}
+
+/// Subjects per gram as the name search reads them: `credit_gram_count`, which the store
+/// keeps with the index (`insert_many`, `add_name`).
+pub(super) async fn gram_counts(db: &Db) -> anyhow::Result<HashMap<String, u32>> {
+    let rows =
+        query("SELECT gram, n FROM credit_gram_count").fetch_all(db.pool()).await.context("reading gram counts")?;
+    let mut counts = HashMap::with_capacity(rows.len());
+    for r in rows {
+        let gram: String = r.try_get("gram").context("reading gram counts")?;
+        let n: i64 = r.try_get("n").context("reading gram counts")?;
+        counts.insert(gram, u32::try_from(n.max(0)).unwrap_or(u32::MAX));
+    }
+    Ok(counts)
+}
+
+/// Grams whose count differs between the bench's own tally and the store's table (a gram
+/// missing on one side counts as 0 there).
+pub(super) fn count_mismatches(bench: &HashMap<String, u32>, table: &HashMap<String, u32>) -> usize {
+    let differs = |a: &HashMap<String, u32>, b: &HashMap<String, u32>| {
+        a.iter().filter(|(g, n)| b.get(*g).copied().unwrap_or(0) != **n).count()
+    };
+    differs(bench, table) + table.iter().filter(|(g, n)| **n != 0 && !bench.contains_key(*g)).count()
 }
 
 fn bench_principal(id: &str, permissions: &[&str]) -> Principal {
@@ -251,4 +275,21 @@ pub(super) async fn records(
         out.flagged.push(s.uscc.clone());
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mismatches_count_each_differing_gram_once() {
+        let map = |pairs: &[(&str, u32)]| -> HashMap<String, u32> {
+            pairs.iter().map(|(g, n)| ((*g).to_owned(), *n)).collect()
+        };
+        let bench = map(&[("公司", 5), ("鑫盛", 1), ("牦牛", 2)]);
+        assert_eq!(count_mismatches(&bench, &bench), 0);
+        let table = map(&[("公司", 5), ("鑫盛", 2), ("枸杞", 1), ("青稞", 0)]);
+        // 鑫盛 differs, 牦牛 is missing from the table, 枸杞 from the bench; 青稞 0 = absent.
+        assert_eq!(count_mismatches(&bench, &table), 3);
+    }
 }

@@ -1,4 +1,4 @@
-//! A minimal HTTP/1.1 client for the bench's own server on the loopback, so that the CLI
+//! A minimal HTTP/1.1 client for a bench's own server on the loopback, so that the CLI
 //! needs no HTTP client crate.
 
 use std::net::SocketAddr;
@@ -12,19 +12,19 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// One keep-alive HTTP/1.1 connection to the bench's own server (loopback), reconnecting
 /// after errors or `Connection: close`. Content-Length and chunked bodies.
-pub(super) struct Http {
+pub(crate) struct Http {
     addr: SocketAddr,
     io: Option<BufReader<TcpStream>>,
 }
 
-pub(super) struct Reply {
+pub(crate) struct Reply {
     status: u16,
     body: Vec<u8>,
 }
 
 impl Reply {
     /// The body, when the status is `status`.
-    pub(super) fn expect(self, status: u16) -> anyhow::Result<Vec<u8>> {
+    pub(crate) fn expect(self, status: u16) -> anyhow::Result<Vec<u8>> {
         if self.status == status {
             Ok(self.body)
         } else {
@@ -38,11 +38,11 @@ impl Reply {
 const MAX_LINE: usize = 16 * 1024;
 
 impl Http {
-    pub(super) fn new(addr: SocketAddr) -> Self {
+    pub(crate) fn new(addr: SocketAddr) -> Self {
         Self { addr, io: None }
     }
 
-    pub(super) async fn send(
+    pub(crate) async fn send(
         &mut self,
         method: &str,
         path: &str,
@@ -50,7 +50,7 @@ impl Http {
         body: Option<&[u8]>,
     ) -> anyhow::Result<Reply> {
         let mut head = format!(
-            "{method} {path} HTTP/1.1\r\nHost: {}\r\nAccept: application/json\r\nUser-Agent: qingyun-bench-credit\r\n",
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\nAccept: application/json\r\nUser-Agent: qingyun-bench\r\n",
             self.addr
         );
         if let Some(token) = bearer {
