@@ -66,6 +66,14 @@ pub fn hash_of(c: &Call) -> String {
 /// (SQLite serialises writers; PostgreSQL locks the head row with FOR UPDATE).
 pub async fn append(db: &Db, mut c: Call) -> Result<Call> {
     let mut tx = db.pool().begin().await.store()?;
+    // Write first: on SQLite a deferred transaction that reads and then writes fails at once
+    // (SQLITE_BUSY) when another writer got there between; a first write waits for the lock
+    // under the busy timeout instead. It also creates the head row on the first call.
+    query("INSERT INTO catalog_call_head (id, seq, hash) VALUES (1, 0, $1) ON CONFLICT (id) DO NOTHING")
+        .bind(GENESIS)
+        .execute(&mut *tx)
+        .await
+        .store()?;
     let lock = match db.dialect() {
         qy_storage::Dialect::Postgres => " FOR UPDATE",
         qy_storage::Dialect::Sqlite => "",

@@ -195,3 +195,26 @@ async fn a_new_version_is_pushed_to_subscribers_signed() {
 fn reqwest_client() -> reqwest::Client {
     reqwest::Client::builder().build().unwrap()
 }
+
+#[tokio::test]
+async fn concurrent_calls_all_land_in_one_unbroken_chain() {
+    let h = H::on("2026-11-20").await;
+    let (e, _) = granted(&h, ShareType::Unconditional).await;
+    let mut tasks = Vec::new();
+    for _ in 0..8 {
+        let catalog = h.catalog.clone();
+        let code = e.code.clone();
+        tasks.push(tokio::spawn(async move {
+            let me = system_principal("sys-eco");
+            for _ in 0..5 {
+                catalog.pull(&me, &code, RowQuery { limit: 10, ..Default::default() }).await.unwrap();
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let verdict = h.catalog.verify_calls().await.unwrap();
+    assert!(verdict.intact, "{verdict:?}");
+    assert_eq!(verdict.rows_checked, 40);
+}
