@@ -44,7 +44,7 @@ impl GramIndex {
         let mut p = Params::new();
         let sql = match self.counts_table {
             Some(t) => {
-                let list = grams.iter().map(|g| p.push(g.as_str())).collect::<Vec<_>>().join(", ");
+                let list = p.push_list(grams);
                 format!("SELECT gram, n FROM {t} WHERE gram IN ({list})")
             }
             None => {
@@ -91,7 +91,7 @@ impl GramIndex {
         match plan {
             Plan::Nothing => None,
             Plan::Any(grams) => {
-                let list = grams.iter().map(|g| p.push(g.as_str())).collect::<Vec<_>>().join(", ");
+                let list = p.push_list(grams);
                 Some(format!("SELECT DISTINCT {k} AS k FROM {t} WHERE gram IN ({list}) LIMIT {}", p.push(limit)))
             }
             Plan::All(grams) => {

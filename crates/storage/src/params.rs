@@ -46,6 +46,11 @@ impl Params {
         format!("${}", self.values.len())
     }
 
+    /// Adds every value and returns their parameters as an `IN (…)` list: `$3, $4, $5`.
+    pub fn push_list(&mut self, values: &[String]) -> String {
+        values.iter().map(|v| self.push(v.as_str())).collect::<Vec<_>>().join(", ")
+    }
+
     /// Adds a floating-point value (measurements for range queries; never money).
     pub fn push_f64(&mut self, v: f64) -> String {
         self.values.push(Value::Float(v));

@@ -6,7 +6,7 @@ use qy_storage::sqlx::{query, Any, Transaction};
 use qy_storage::{Db, GramIndex, Params, Row, StoreResultExt};
 use qy_textsearch as search;
 
-use super::{from_json_list, json_list, placeholders};
+use super::{from_json_list, json_list};
 use crate::domain::{DataType, Entry, FormatKind, Item, OpenType, ShareType, SourceKind, Status, UpdateCycle};
 
 /// The full-text index of entry names, abstracts and keywords.
@@ -61,7 +61,7 @@ async fn with_items(db: &Db, mut entries: Vec<Entry>) -> Result<Vec<Entry>> {
     }
     let ids: Vec<String> = entries.iter().map(|e| e.id.clone()).collect();
     let mut p = Params::new();
-    let list = placeholders(&mut p, &ids);
+    let list = p.push_list(&ids);
     let sql = format!(
         "SELECT entry_id, seq, name, column_name, data_type, length, is_key, personal FROM catalog_item \
          WHERE entry_id IN ({list}) ORDER BY entry_id, seq"
@@ -120,7 +120,7 @@ pub async fn by_ids(db: &Db, ids: &[String]) -> Result<Vec<Entry>> {
         return Ok(Vec::new());
     }
     let mut p = Params::new();
-    let list = placeholders(&mut p, ids);
+    let list = p.push_list(ids);
     let sql = format!("SELECT {COLUMNS} FROM catalog_entry WHERE id IN ({list})");
     let rows = p.bind(&sql).fetch_all(db.pool()).await.store()?;
     with_items(db, rows.iter().map(entry_of).collect::<Result<_>>()?).await
@@ -415,7 +415,7 @@ pub async fn open_light(db: &Db, ids: Option<&[String]>) -> Result<Vec<Entry>> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        sql.push_str(&format!(" AND id IN ({})", placeholders(&mut p, ids)));
+        sql.push_str(&format!(" AND id IN ({})", p.push_list(ids)));
     }
     let rows = p.bind(&sql).fetch_all(db.pool()).await.store()?;
     rows.iter().map(entry_of).collect()

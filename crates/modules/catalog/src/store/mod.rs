@@ -9,13 +9,6 @@ pub mod orgs;
 pub mod sharing;
 pub mod subscriptions;
 
-use qy_storage::Params;
-
-/// `$3, $4, $5` for a list of values (an `IN (…)` clause).
-pub(crate) fn placeholders(p: &mut Params, values: &[String]) -> String {
-    values.iter().map(|v| p.push(v.as_str())).collect::<Vec<_>>().join(", ")
-}
-
 pub(crate) fn json_list<T: serde::Serialize>(v: &[T]) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "[]".into())
 }

@@ -7,13 +7,6 @@ pub mod lists;
 pub mod records;
 pub mod subjects;
 
-use qy_storage::Params;
-
-/// `$3, $4, $5` for a list of values (an `IN (…)` clause).
-pub(crate) fn placeholders(p: &mut Params, values: &[String]) -> String {
-    values.iter().map(|v| p.push(v.as_str())).collect::<Vec<_>>().join(", ")
-}
-
 pub(crate) fn flag(v: bool) -> i64 {
     i64::from(v)
 }

@@ -5,7 +5,6 @@ use qy_storage::sqlx::any::AnyRow;
 use qy_storage::sqlx::{query, Any, Transaction};
 use qy_storage::{Db, GramIndex, GramPlan, Params, Row, StoreResultExt};
 
-use super::placeholders;
 use crate::domain::{Subject, SubjectKind};
 use qy_textsearch as search;
 
@@ -103,7 +102,7 @@ pub async fn by_ids(db: &Db, ids: &[String]) -> Result<Vec<Subject>> {
         return Ok(Vec::new());
     }
     let mut p = Params::new();
-    let list = placeholders(&mut p, ids);
+    let list = p.push_list(ids);
     let sql = format!("SELECT {COLUMNS} FROM credit_subject WHERE id IN ({list})");
     let rows = p.bind(&sql).fetch_all(db.pool()).await.store()?;
     rows.iter().map(subject_of).collect()
