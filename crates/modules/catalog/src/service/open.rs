@@ -68,8 +68,8 @@ impl Catalog {
         let (pool, scores): (Vec<Entry>, BTreeMap<String, u32>) = if text.is_empty() {
             (entries::open_light(&self.db, None).await?, BTreeMap::new())
         } else {
-            let ids = entries::INDEX.candidates(&self.db, &search::bigrams(&text), COMMON_GRAM).await?;
-            let pool = entries::open_light(&self.db, Some(&ids)).await?;
+            let plan = entries::INDEX.plan(&self.db, &search::bigrams(&text), COMMON_GRAM).await?;
+            let pool = entries::open_light(&self.db, Some(&plan)).await?;
             let scores = pool
                 .iter()
                 .map(|e| {

@@ -3,7 +3,7 @@
 use qy_kernel::Result;
 use qy_storage::sqlx::any::AnyRow;
 use qy_storage::sqlx::{query, Any, Transaction};
-use qy_storage::{Db, GramIndex, Params, Row, StoreResultExt};
+use qy_storage::{Db, GramIndex, GramPlan, Params, Row, StoreResultExt};
 use qy_textsearch as search;
 
 use super::{from_json_list, json_list};
@@ -404,18 +404,18 @@ pub async fn set_source(db: &Db, id: &str, s: &Source<'_>, now: i64) -> Result<(
 }
 
 /// The searchable fields of every open entry (published, or a revision of a published one),
-/// limited to `ids` when given.
-pub async fn open_light(db: &Db, ids: Option<&[String]>) -> Result<Vec<Entry>> {
+/// limited to the entries a search plan selects when given.
+pub async fn open_light(db: &Db, plan: Option<&GramPlan>) -> Result<Vec<Entry>> {
     let mut p = Params::new();
     let mut sql = format!(
         "SELECT {COLUMNS} FROM catalog_entry WHERE open_type IN ('unconditional', 'conditional') \
          AND (status = 'published' OR (status IN ('draft', 'review') AND version > 0))"
     );
-    if let Some(ids) = ids {
-        if ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        sql.push_str(&format!(" AND id IN ({})", p.push_list(ids)));
+    if let Some(plan) = plan {
+        // Every entry of the plan: a catalog is small enough that no cut is needed, and a cut
+        // would make package_search's counts wrong.
+        let Some(candidates) = INDEX.subquery(&mut p, plan, i64::MAX) else { return Ok(Vec::new()) };
+        sql.push_str(&format!(" AND id IN ({candidates})"));
     }
     let rows = p.bind(&sql).fetch_all(db.pool()).await.store()?;
     rows.iter().map(entry_of).collect()
