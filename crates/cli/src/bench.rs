@@ -66,6 +66,12 @@ pub enum BenchCommand {
     /// process) and CKAN package_search over HTTP. Reports each as a ratio to our service
     /// levels (>= 50,000 rows/s, p99 <= 300 ms): a table on stdout, or JSON with --json.
     Catalog(crate::bench_catalog::CatalogArgs),
+    /// EPCIS 2.0 capture: builds the server in this process on a fresh store (as `bench
+    /// credit` does), captures N generated events through POST /epcis/capture (validated,
+    /// hashed, indexed), then measures MATCH_epc queries. Last line of stdout: JSON with
+    /// events_per_s, ratio_to_raw_insert (the same event texts bulk-inserted into the same
+    /// store), p50_ms / p99_ms and peak_rss_mb, each beside its target.
+    EpcisCapture(crate::bench_epcis::EpcisArgs),
 }
 
 pub async fn run(cmd: BenchCommand, config: &qy_server::Config) -> anyhow::Result<ExitCode> {
@@ -87,6 +93,7 @@ pub async fn run(cmd: BenchCommand, config: &qy_server::Config) -> anyhow::Resul
         }
         BenchCommand::Credit(args) => crate::bench_credit::run(args, config).await,
         BenchCommand::Catalog(args) => crate::bench_catalog::run(args, config).await,
+        BenchCommand::EpcisCapture(args) => crate::bench_epcis::run(args, config).await,
     }
 }
 

@@ -3,6 +3,7 @@
 mod bench;
 mod bench_catalog;
 mod bench_credit;
+mod bench_epcis;
 mod bench_kit;
 mod tools;
 
@@ -245,6 +246,7 @@ async fn serve(mut config: Config, demo: bool) -> anyhow::Result<ExitCode> {
             app.state.audit.as_ref(),
             &app.credit,
             &app.catalog,
+            &app.trace,
         )
         .await
         .map_err(kerr)?;

@@ -1,5 +1,6 @@
 //! `qingyun tools …`: the standards libraries for operators, without a server.
 
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Subcommand;
@@ -9,6 +10,12 @@ pub enum ToolsCommand {
     /// Identifiers: USCC, resident ID, e-licence ID, organisation code, region code.
     #[command(subcommand)]
     Id(IdCommand),
+    /// GS1 identifiers: check a code, Digital Link URI or EPC URN; exit 0 valid, 1 invalid with the reason.
+    #[command(subcommand)]
+    Gs1(Gs1Command),
+    /// GS1 EPCIS 2.0 documents: event hash IDs and validation.
+    #[command(subcommand)]
+    Epcis(EpcisCommand),
     /// HJ 212 packets.
     #[command(subcommand)]
     Hj212(Hj212Command),
@@ -59,6 +66,35 @@ pub enum IdCommand {
     },
 }
 
+#[derive(Subcommand)]
+pub enum Gs1Command {
+    /// Check a GTIN/SSCC, element string like (414)…, Digital Link URI, EPC URN, 15-digit
+    /// livestock ear tag or certification code: prints kind, verdict, reason, normalised form
+    /// and details; exit 0 valid, 1 invalid.
+    Check {
+        value: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum EpcisCommand {
+    /// Print the CBV 2.0 event hash ID (ni:///sha-256;…?ver=CBV2.0) of every event of an
+    /// EPCISDocument or EPCISQueryDocument, one per line in document order; exit 1 when the file
+    /// cannot be read or holds no event list.
+    Hash { file: PathBuf },
+    /// Validate an EPCIS document against the GS1 JSON Schema and the EPCIS/CBV rules the schema
+    /// does not check: prints "valid" or one "pointer: message" line per problem; exit 0 / 1.
+    Validate {
+        file: PathBuf,
+        /// Accept sensor times later than eventTime (as some published GS1 examples have).
+        #[arg(long)]
+        allow_late_sensor_times: bool,
+    },
+}
+
 /// Prints a result as JSON, or the error with its code; exit 0 / 1.
 fn print_json<T: serde::Serialize, E: std::fmt::Display>(result: Result<T, E>) -> ExitCode {
     match result {
@@ -75,6 +111,7 @@ fn print_json<T: serde::Serialize, E: std::fmt::Display>(result: Result<T, E>) -
 
 pub fn run(cmd: &ToolsCommand) -> ExitCode {
     match cmd {
+        ToolsCommand::Epcis(c) => run_epcis(c),
         ToolsCommand::Hj212(Hj212Command::Check { packet, allow_swapped_modbus }) => {
             let policy = if *allow_swapped_modbus {
                 qy_hj212::Checksum::Hj212OrSwappedModbus
@@ -120,5 +157,71 @@ pub fn run(cmd: &ToolsCommand) -> ExitCode {
                 ExitCode::FAILURE
             }
         }
+        ToolsCommand::Gs1(Gs1Command::Check { value, json }) => {
+            let report = qy_gs1::check(value);
+            if *json {
+                println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
+            } else {
+                println!("kind: {}", report.kind);
+                println!("valid: {}", report.valid);
+                if let Some(reason) = &report.reason {
+                    println!("reason: {reason}");
+                }
+                if let Some(normalised) = &report.normalised {
+                    println!("normalised: {normalised}");
+                }
+                for (k, v) in &report.details {
+                    println!("{k}: {v}");
+                }
+            }
+            if report.valid {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
     }
+}
+
+fn run_epcis(cmd: &EpcisCommand) -> ExitCode {
+    let (file, options) = match cmd {
+        EpcisCommand::Hash { file } => (file, None),
+        EpcisCommand::Validate { file, allow_late_sensor_times } => {
+            (file, Some(qy_epcis::ValidationOptions { sensor_times: !allow_late_sensor_times }))
+        }
+    };
+    let doc = match read_json(file) {
+        Ok(doc) => doc,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match options {
+        None => match qy_epcis::document_hashes(&doc) {
+            Ok(hashes) => {
+                hashes.iter().for_each(|h| println!("{h}"));
+                ExitCode::SUCCESS
+            }
+            Err(problem) => {
+                eprintln!("error: {}: {problem}", file.display());
+                ExitCode::FAILURE
+            }
+        },
+        Some(options) => match qy_epcis::validate_document_with(&doc, options) {
+            Ok(()) => {
+                println!("valid");
+                ExitCode::SUCCESS
+            }
+            Err(problems) => {
+                problems.iter().for_each(|p| println!("{p}"));
+                ExitCode::FAILURE
+            }
+        },
+    }
+}
+
+fn read_json(path: &Path) -> Result<serde_json::Value, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    serde_json::from_str(&text).map_err(|e| format!("{} is not valid JSON: {e}", path.display()))
 }

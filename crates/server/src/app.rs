@@ -34,6 +34,8 @@ pub struct App {
     pub credit_check: Arc<dyn qy_kernel::credit::CreditCheck>,
     /// The catalog service (demo data, webhook deliveries).
     pub catalog: qy_catalog::Catalog,
+    /// The traceability service (demo data, subscription deliveries, benchmarks).
+    pub trace: qy_trace::Trace,
 }
 
 #[derive(OpenApi)]
@@ -103,8 +105,19 @@ pub async fn build_with_clock(config: &Config, clock: Arc<dyn Clock>) -> Result<
         Arc::new(qy_kernel::feed::Feeds(vec![Arc::new(qy_eco::feeds::EcoFeeds::new(db.clone()))]));
     let catalog_policy = Arc::new(qy_catalog::Policy::default());
     let catalog = qy_catalog::Catalog::new(db.clone(), clock.clone(), feeds.clone(), catalog_policy.clone());
-    let mods =
-        modules::all(&modules::Wiring { secret, ingest: ingest.clone(), vault, credit_policy, feeds, catalog_policy });
+    let trace_config = qy_trace::TraceConfig {
+        namespace: config.trace_namespace.clone().unwrap_or_else(|| qy_trace::config::DEFAULT_NAMESPACE.to_owned()),
+        ..Default::default()
+    };
+    let mods = modules::all(&modules::Wiring {
+        secret,
+        ingest: ingest.clone(),
+        vault,
+        credit_policy,
+        feeds,
+        catalog_policy,
+        trace_config: trace_config.clone(),
+    });
     let mut ftl: Vec<i18n::FtlSource> = qy_web::LOCALES.to_vec();
     ftl.extend_from_slice(shell::LOCALES);
     let mut tpl: Vec<(&'static str, &'static str)> = shell::TEMPLATES.to_vec();
@@ -117,6 +130,7 @@ pub async fn build_with_clock(config: &Config, clock: Arc<dyn Clock>) -> Result<
     let i18n = Arc::new(i18n::I18n::new(&ftl)?);
     let templates = templates::environment(i18n.clone(), &tpl)?;
 
+    let trace = qy_trace::Trace::new(db.clone(), clock.clone(), bus.clone(), Arc::new(trace_config));
     let state = AppState(Arc::new(Core {
         db,
         clock: clock.clone(),
@@ -166,5 +180,6 @@ pub async fn build_with_clock(config: &Config, clock: Arc<dyn Clock>) -> Result<
         credit,
         credit_check,
         catalog,
+        trace,
     })
 }

@@ -37,6 +37,10 @@ pub struct Config {
     /// `QY_CREDIT_POLICY`: a TOML file with the credit module's publication regimes, scoring
     /// model, deadlines and extra holiday calendars (see crates/modules/credit/README.md).
     pub credit_policy: Option<PathBuf>,
+    /// `QY_TRACE_NAMESPACE`: the HTTP namespace of the province's own traceability
+    /// identifiers (animals, certificates, vocabulary), ending in `/`. Fixed per deployment:
+    /// it is part of every event hash that names such an identifier.
+    pub trace_namespace: Option<String>,
     /// `QY_LOG`: tracing filter, e.g. `info,qy_identity=debug`.
     pub log: String,
 }
@@ -56,6 +60,7 @@ impl Default for Config {
             cookie_secure: false,
             public_url: None,
             credit_policy: None,
+            trace_namespace: None,
             log: "info".into(),
         }
     }
@@ -75,6 +80,7 @@ impl std::fmt::Debug for Config {
             .field("cookie_secure", &self.cookie_secure)
             .field("public_url", &self.public_url)
             .field("credit_policy", &self.credit_policy)
+            .field("trace_namespace", &self.trace_namespace)
             .finish()
     }
 }
@@ -145,6 +151,12 @@ impl Config {
         }
         if let Some(v) = nonempty("QY_CREDIT_POLICY") {
             self.credit_policy = Some(PathBuf::from(v));
+        }
+        if let Some(v) = nonempty("QY_TRACE_NAMESPACE") {
+            if !(v.starts_with("https://") || v.starts_with("http://")) || !v.ends_with('/') {
+                return Err(format!("QY_TRACE_NAMESPACE must be an http(s) URL ending in /, not {v:?}"));
+            }
+            self.trace_namespace = Some(v);
         }
         if let Some(v) = nonempty("QY_LOG") {
             self.log = v;

@@ -28,6 +28,8 @@ pub const DEMO_STAFF: &[(&str, &str, &str, &str, &str)] = &[
     ("whlyt.data", "更登", "青海省文化和旅游厅", "630000", "catalog_officer"),
     ("dsj.review", "孙立", "青海省大数据局", "630000", "catalog_reviewer"),
     ("scjg.xypt", "市场监管信用监管平台", "青海省市场监督管理局", "630000", "catalog_system"),
+    ("scjg.trace", "马玉兰", "青海省市场监督管理局", "630000", "trace_regulator"),
+    ("nync.epcis", "农业农村厅追溯平台", "青海省农业农村厅", "630000", "trace_partner"),
 ];
 
 /// The provincial departments that catalogue resources in the demo: (department, CKAN slug,
@@ -97,6 +99,54 @@ const DEMO_CATALOG_ROLES: &[(&str, &str, &[&str])] = &[
     ("catalog_system", "A consumer system's technical account (pulls through grants)", &[]),
 ];
 
+/// Roles for traceability.
+const DEMO_TRACE_ROLES: &[(&str, &str, &[&str])] = &[
+    (
+        "trace_producer",
+        "Producer: records its own animals, lots and steps through the forms",
+        &[qy_trace::domain::perm::RECORD],
+    ),
+    (
+        "trace_regulator",
+        "Traceability regulator: registers producers, products and certificates; recalls; dashboard",
+        &[qy_trace::domain::perm::REGULATE, qy_trace::domain::perm::QUERY],
+    ),
+    (
+        "trace_partner",
+        "A partner system on the EPCIS 2.0 interface: captures and queries events",
+        &[qy_trace::domain::perm::CAPTURE, qy_trace::domain::perm::QUERY],
+    ),
+];
+
+/// Traceability parties without accounts of their own: (name, kind, county, body, GLN,
+/// address, lat, lon). The yak cooperative and goji company are the demo enterprises.
+/// (name, kind, county, organisation body, GLN, address, latitude, longitude)
+type TraceParty = (&'static str, &'static str, &'static str, &'static str, &'static str, &'static str, f64, f64);
+
+const DEMO_TRACE_PARTIES: &[TraceParty] = &[
+    (
+        "西宁高原肉食品屠宰加工有限公司",
+        "slaughterhouse",
+        "630100",
+        "MA0TUC56",
+        "9521234000129",
+        "西宁市城北区生物园区",
+        36.66,
+        101.74,
+    ),
+    (
+        "青海雪域冷链物流有限公司",
+        "logistics",
+        "630100",
+        "MA0LLY78",
+        "9521234000136",
+        "西宁市城东区物流园",
+        36.61,
+        101.83,
+    ),
+    ("西宁惠民生鲜超市", "retailer", "630103", "MA0CHA90", "9521234000143", "西宁市城中区南大街", 36.62, 101.78),
+];
+
 /// Demo credit entities besides the enterprise accounts.
 const DEMO_CREDIT_ENTITIES: usize = 300;
 
@@ -111,6 +161,12 @@ const DEMO_CITIZENS: &[(&str, &str, &str, &str, &str)] = &[
 const DEMO_ENTERPRISES: &[(&str, &str, &str, &str)] = &[
     ("yak.coop", "格尔木市高原牦牛养殖专业合作社", "632801", "MA0ABC12"),
     ("goji.trade", "德令哈枸杞产业有限公司", "632802", "MA0XYW34"),
+];
+
+/// The demo enterprises as traceability parties: (GLN, kind, address, lat, lon).
+const DEMO_ENTERPRISE_SITES: &[(&str, &str, &str, f64, f64)] = &[
+    ("9521234000105", "cooperative", "格尔木市郭勒木德镇牧场", 36.40, 94.90),
+    ("9521234000112", "enterprise", "德令哈市柯鲁柯镇枸杞基地", 37.37, 97.36),
 ];
 
 fn resident_id(region: &str, birth: &str, seq: &str) -> Option<String> {
@@ -144,11 +200,12 @@ pub async fn seed(
     audit: &dyn AuditSink,
     credit: &qy_credit::Credit,
     catalog: &qy_catalog::Catalog,
+    trace: &qy_trace::Trace,
 ) -> Result<bool> {
     if qy_identity::store::account_by_username(&identity.db, DEMO_STAFF[0].0).await?.is_some() {
         return Ok(false);
     }
-    for (name, description, perms) in DEMO_ROLES.iter().chain(DEMO_CATALOG_ROLES) {
+    for (name, description, perms) in DEMO_ROLES.iter().chain(DEMO_CATALOG_ROLES).chain(DEMO_TRACE_ROLES) {
         let role = identity.create_role(None, name, description, perms.iter().map(|p| p.to_string()).collect()).await?;
         audit_system_change(audit, "identity.role.create", format!("identity_role/{}", role.id), "demo data").await?;
     }
@@ -188,13 +245,33 @@ pub async fn seed(
         let mut a = account(username, name, "enterprise");
         a.region_code = Some((*region).into());
         a.uscc = uscc(region, body);
+        a.roles = vec!["trace_producer".into()];
         let created = identity.create_account(None, regions, a).await?;
         audit_system_change(audit, "identity.account.create", format!("identity_account/{}", created.id), "demo data")
             .await?;
     }
     seed_credit(credit, &departments, audit).await?;
     seed_catalog(catalog, identity, regions, &mut departments, audit).await?;
+    seed_trace(trace, audit).await?;
     Ok(true)
+}
+
+/// Producers along a yak chain and a goji chain, from ear tag or harvest to the shop.
+async fn seed_trace(trace: &qy_trace::Trace, audit: &dyn AuditSink) -> Result<()> {
+    let mut parties = Vec::new();
+    for ((_, name, region, body), (gln, kind, address, lat, lon)) in DEMO_ENTERPRISES.iter().zip(DEMO_ENTERPRISE_SITES)
+    {
+        let Some(uscc) = uscc(region, body) else { continue };
+        parties.push(qy_trace::demo::DemoParty { uscc, name, kind, region, gln, address, lat: *lat, lon: *lon });
+    }
+    for (name, kind, region, body, gln, address, lat, lon) in DEMO_TRACE_PARTIES {
+        let Some(uscc) = uscc(region, body) else { continue };
+        parties.push(qy_trace::demo::DemoParty { uscc, name, kind, region, gln, address, lat: *lat, lon: *lon });
+    }
+    if qy_trace::demo::seed(trace, &parties).await? {
+        audit_system_change(audit, "trace.demo.seed", "trace_event/*".into(), "demo data").await?;
+    }
+    Ok(())
 }
 
 /// Provincial departments' resources, a consumer system and its share requests.

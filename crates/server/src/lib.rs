@@ -37,6 +37,7 @@ pub async fn serve(
         tokio::spawn(qy_eco::gateway::mqtt::run(mqtt, app.ingest.clone(), stop_rx.clone()));
     }
     tokio::spawn(qy_catalog::service::subscriptions::run_deliveries(app.catalog.clone(), stop_rx.clone()));
+    tokio::spawn(qy_trace::service::subscriptions::run_deliveries(app.trace.clone(), stop_rx.clone()));
     spawn_early_warning(&app, config, stop_rx);
     let service = app.router.into_make_service_with_connect_info::<std::net::SocketAddr>();
     let result = axum::serve(http, service).with_graceful_shutdown(shutdown_signal()).await;

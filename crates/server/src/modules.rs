@@ -16,6 +16,8 @@ pub struct Wiring {
     /// The modules' live data the catalog can put behind entries.
     pub feeds: std::sync::Arc<dyn qy_kernel::feed::DataFeeds>,
     pub catalog_policy: std::sync::Arc<qy_catalog::Policy>,
+    /// The traceability namespace and capture limits.
+    pub trace_config: qy_trace::TraceConfig,
 }
 
 pub fn all(w: &Wiring) -> Vec<Box<dyn Module>> {
@@ -26,6 +28,7 @@ pub fn all(w: &Wiring) -> Vec<Box<dyn Module>> {
         Box::new(qy_eco::module(w.ingest.clone())),
         Box::new(qy_credit::module(w.vault.clone(), w.credit_policy.clone())),
         Box::new(qy_catalog::module(w.feeds.clone(), w.catalog_policy.clone())),
+        Box::new(qy_trace::module(w.trace_config.clone())),
     ]
 }
 
@@ -38,5 +41,6 @@ pub fn migrations() -> Vec<qy_storage::ModuleMigrations> {
         qy_eco::MIGRATIONS,
         qy_credit::MIGRATIONS,
         qy_catalog::MIGRATIONS,
+        qy_trace::MIGRATIONS,
     ]
 }

@@ -12,6 +12,6 @@ pub use db::{Db, Dialect};
 pub use error::{db_err, StoreResultExt};
 pub use gram_index::{GramIndex, Plan as GramPlan};
 pub use migrate::{migrate, parity_problems, Migration, ModuleMigrations};
-pub use params::{Params, Value};
+pub use params::{bind_f64_or_null, Params, Value};
 pub use sqlx;
 pub use sqlx::Row;

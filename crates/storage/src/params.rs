@@ -71,3 +71,14 @@ impl Params {
         q
     }
 }
+
+/// Binds a nullable double. sqlx 0.8.6's Any driver sends a NULL `f64` to PostgreSQL as a
+/// `float4` parameter (any/arguments.rs maps `Double` to `f32`); a statement prepared with that
+/// NULL then rejects a later non-NULL `float8` ("incorrect binary data format"). A NULL `f32`
+/// maps to `f64` there, so it is bound instead. SQLite sees plain NULL either way.
+pub fn bind_f64_or_null<'q>(q: Query<'q, Any, AnyArguments<'q>>, v: Option<f64>) -> Query<'q, Any, AnyArguments<'q>> {
+    match v {
+        Some(x) => q.bind(x),
+        None => q.bind(None::<f32>),
+    }
+}

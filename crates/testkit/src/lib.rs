@@ -22,6 +22,8 @@ pub struct TestApp {
     pub credit_check: std::sync::Arc<dyn qy_kernel::credit::CreditCheck>,
     /// The catalog service, for seeding entries the way departments compile them.
     pub catalog: qy_catalog::Catalog,
+    /// The traceability service, for seeding producers and chains.
+    pub trace: qy_trace::Trace,
     _db: TestDb,
     _dir: tempfile::TempDir,
 }
@@ -63,6 +65,7 @@ pub async fn spawn_app() -> TestApp {
         credit: app.credit,
         credit_check: app.credit_check,
         catalog: app.catalog,
+        trace: app.trace,
         _db: db,
         _dir: dir,
     }

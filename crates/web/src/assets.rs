@@ -50,6 +50,12 @@ const ASSETS: &[Asset] = &[
         mime: "text/javascript; charset=utf-8",
         bytes: include_bytes!("../../../web/static/eco-map.js"),
     },
+    // The farm-of-origin map of the traceability consumer page.
+    Asset {
+        logical: "trace-map.js",
+        mime: "text/javascript; charset=utf-8",
+        bytes: include_bytes!("../../../web/static/trace-map.js"),
+    },
 ];
 
 struct Index {

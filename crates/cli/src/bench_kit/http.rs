@@ -20,9 +20,15 @@ pub(crate) struct Http {
 pub(crate) struct Reply {
     status: u16,
     body: Vec<u8>,
+    /// The `Location` header, when there is one (capture jobs).
+    location: Option<String>,
 }
 
 impl Reply {
+    pub(crate) fn location(&self) -> Option<&str> {
+        self.location.as_deref()
+    }
+
     /// The body, when the status is `status`.
     pub(crate) fn expect(self, status: u16) -> anyhow::Result<Vec<u8>> {
         if self.status == status {
@@ -113,7 +119,7 @@ async fn exchange(io: &mut BufReader<TcpStream>, request: &[u8]) -> anyhow::Resu
     let status: u16 =
         parts.next().and_then(|s| s.parse().ok()).ok_or_else(|| anyhow!("bad status line {status_line:?}"))?;
     let mut keep_alive = version == "HTTP/1.1";
-    let (mut length, mut chunked) = (None::<usize>, false);
+    let (mut length, mut chunked, mut location) = (None::<usize>, false, None);
     loop {
         read_line(io, &mut line).await?;
         if line.is_empty() {
@@ -125,6 +131,7 @@ async fn exchange(io: &mut BufReader<TcpStream>, request: &[u8]) -> anyhow::Resu
         match name.trim().to_ascii_lowercase().as_str() {
             "content-length" => length = Some(value.parse().with_context(|| format!("content-length {value:?}"))?),
             "transfer-encoding" => chunked = value.to_ascii_lowercase().contains("chunked"),
+            "location" => location = Some(value.to_owned()),
             "connection" if value.eq_ignore_ascii_case("close") => keep_alive = false,
             "connection" if value.eq_ignore_ascii_case("keep-alive") => keep_alive = true,
             _ => {}
@@ -160,7 +167,7 @@ async fn exchange(io: &mut BufReader<TcpStream>, request: &[u8]) -> anyhow::Resu
         io.read_to_end(&mut body).await?;
         keep_alive = false;
     }
-    Ok((Reply { status, body }, keep_alive))
+    Ok((Reply { status, body, location }, keep_alive))
 }
 
 #[cfg(test)]

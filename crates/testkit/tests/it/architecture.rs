@@ -77,5 +77,6 @@ async fn test_wiring() -> qy_server::modules::Wiring {
         credit_policy: std::sync::Arc::new(qy_credit::Policy::default()),
         feeds: std::sync::Arc::new(qy_eco::feeds::EcoFeeds::new(db)),
         catalog_policy: std::sync::Arc::new(qy_catalog::Policy::default()),
+        trace_config: qy_trace::TraceConfig::default(),
     }
 }

@@ -14,6 +14,7 @@ mod ops;
 mod pages;
 mod regions;
 mod sta;
+mod trace;
 
 /// Prints once which backend the suite runs on.
 pub fn backend() -> &'static str {
