@@ -15,7 +15,7 @@ fn usccs() -> Vec<String> {
         .collect()
 }
 
-fn parties() -> Vec<DemoParty> {
+pub fn parties() -> Vec<DemoParty> {
     let u = usccs();
     let p = |i: usize, name, kind, gln| DemoParty {
         uscc: u[i].clone(),

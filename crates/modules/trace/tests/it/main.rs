@@ -5,4 +5,5 @@
 mod capture;
 mod chain;
 mod harness;
+mod python_cross_check;
 mod query;
