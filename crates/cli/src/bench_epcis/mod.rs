@@ -14,6 +14,7 @@
 //!    `--raw-sample` events, in the same run: ratio_to_raw_insert.
 //! 4. `GET /epcis/events?MATCH_epc=…` for random stored serials, `--concurrency` clients for
 //!    `--seconds`: p50/p99 against the 20 ms target.
+//!    Then 200 genealogies of random serials through the service in process.
 //! 5. This process's peak resident memory (VmHWM): the server plus the bench client, an upper
 //!    bound of the server's, against the 512 MB target.
 //!
@@ -210,6 +211,17 @@ async fn bench(args: EpcisArgs, base: &qy_server::Config, data_dir: PathBuf) -> 
     }
     micros.sort_unstable();
     let latency = Latency::of(&micros);
+
+    // Genealogy of random serials through the service, in process, on the same store.
+    let mut genealogy = Vec::new();
+    for _ in 0..200 {
+        let k = rng.below(serials.max(1) as usize) as u64;
+        let t = Instant::now();
+        app.trace.genealogy(&gen::epc(k)).await.map_err(|e| anyhow!("genealogy: {e}"))?;
+        genealogy.push(t.elapsed().as_micros() as u64);
+    }
+    genealogy.sort_unstable();
+    let genealogy = Latency::of(&genealogy);
     server.abort();
     let rss = peak_rss_mb();
     Ok(json!({
@@ -220,6 +232,7 @@ async fn bench(args: EpcisArgs, base: &qy_server::Config, data_dir: PathBuf) -> 
         "raw_insert_events_per_s": round(raw_per_s, 2), "ratio_to_raw_insert": round(events_per_s / raw_per_s, 2),
         "queries": micros.len(), "p50_ms": round(latency.p50, 2), "p99_ms": round(latency.p99, 2),
         "p99_ratio_to_limit": round(latency.p99 / TARGET_P99_MS, 2),
+        "genealogy_p50_ms": round(genealogy.p50, 2), "genealogy_p99_ms": round(genealogy.p99, 2),
         "peak_rss_mb": round(rss, 2), "rss_ratio_to_limit": round(rss / TARGET_RSS_MB, 2),
     }))
 }

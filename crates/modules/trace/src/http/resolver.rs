@@ -125,11 +125,7 @@ async fn resolve(
         }
     }
     let chart = crate::http::chart::cold_chain_svg(&view.readings);
-    let name = match base.lang {
-        "en" => view.product.as_ref().map(|p| p.name_en.clone()),
-        "bo" => view.product.as_ref().map(|p| p.name_bo.clone()),
-        _ => view.product.as_ref().map(|p| p.name.clone()),
-    };
+    let name = product_name(&view, base.lang);
     let mut r = render(&state, &base, "trace/consumer.html", context! { view, chart, name, link });
     let header_link =
         format!("<{origin}{}?linkType=all>; rel=\"linkset\"; type=\"application/linkset+json\"", uri.path());
@@ -137,6 +133,15 @@ async fn resolve(
         r.headers_mut().insert(header::LINK, v);
     }
     Ok(r)
+}
+
+/// The product's name in the page's language.
+fn product_name(view: &ConsumerView, lang: &str) -> Option<String> {
+    view.product.as_ref().map(|p| match lang {
+        "en" => p.name_en.clone(),
+        "bo" => p.name_bo.clone(),
+        _ => p.name.clone(),
+    })
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -191,10 +196,6 @@ async fn label_sheet(
     let view = service(&state, &ctx).consumer_view(&link).await.map_err(err)?;
     let qr = labels::svg(&link, 160).unwrap_or_default();
     let count = q.count.unwrap_or(12).clamp(1, 60);
-    let name = match base.lang {
-        "en" => view.product.as_ref().map(|p| p.name_en.clone()),
-        "bo" => view.product.as_ref().map(|p| p.name_bo.clone()),
-        _ => view.product.as_ref().map(|p| p.name.clone()),
-    };
+    let name = product_name(&view, base.lang);
     Ok(render(&state, &base, "trace/labels.html", context! { view, qr, link, count, gtin, lot, name }))
 }

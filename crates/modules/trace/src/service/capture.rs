@@ -156,6 +156,56 @@ pub(crate) fn prepare(ev: &Value, raw: &str, ctx: &qy_epcis::Context) -> NewEven
     }
 }
 
+/// A document after validation and hashing, before the store: the problems found and the
+/// events to store.
+pub(crate) struct Checked {
+    outcome: Outcome,
+    events: Vec<NewEvent>,
+    /// The document's `@context`, as JSON text.
+    context: String,
+}
+
+/// Validates, hashes and indexes a document's events: all CPU, no store, so capture jobs run
+/// it on the blocking pool while other jobs write.
+pub(crate) fn check(doc: &Document<'_>, behaviour: ErrorBehaviour, options: ValidationOptions) -> Checked {
+    let mut outcome = Outcome::default();
+    let mut bad: HashSet<usize> = HashSet::new();
+    if let Err(problems) = qy_epcis::validate_document_with(&doc.tree, options) {
+        for p in problems {
+            let at = event_index_of(&p.pointer);
+            match at {
+                Some(i) => {
+                    bad.insert(i);
+                }
+                // A problem with the document itself rejects every event.
+                None => bad.extend(0..doc.raw_events.len()),
+            }
+            outcome.errors.push(json!({
+                "eventIndex": at, "pointer": p.pointer, "field": p.field, "message": p.message
+            }));
+        }
+    }
+    let context = doc.tree.get("@context").cloned().unwrap_or(Value::Null).to_string();
+    if !outcome.errors.is_empty() && behaviour == ErrorBehaviour::Rollback {
+        return Checked { outcome, events: Vec::new(), context };
+    }
+    let ctx = qy_epcis::Context::from_document(&doc.tree);
+    let mut events: Vec<NewEvent> = Vec::with_capacity(doc.raw_events.len());
+    let mut seen: HashSet<(String, bool)> = HashSet::new();
+    for (i, (ev, raw)) in doc.events().iter().zip(&doc.raw_events).enumerate() {
+        if bad.contains(&i) {
+            continue;
+        }
+        let e = prepare(ev, raw, &ctx);
+        if seen.insert((e.event_id.clone(), e.index.error_declared)) {
+            events.push(e);
+        } else {
+            outcome.duplicates += 1;
+        }
+    }
+    Checked { outcome, events, context }
+}
+
 impl Trace {
     /// Records a capture job and runs it in the background; the caller answers 202 with
     /// its URL. The document has been parsed already (`Document::parse`).
@@ -175,8 +225,13 @@ impl Trace {
         let me = self.clone();
         let job = id.clone();
         tokio::spawn(async move {
-            let outcome = match Document::parse(&text) {
-                Ok(doc) => me.capture(&doc, behaviour, &job).await,
+            let checked = tokio::task::spawn_blocking(move || {
+                Document::parse(&text).map(|doc| check(&doc, behaviour, ValidationOptions::GS1_EXAMPLES))
+            })
+            .await
+            .unwrap_or_else(|e| Err(Error::internal(format!("capture check panicked: {e}"))));
+            let outcome = match checked {
+                Ok(c) => me.store_checked(c, &job).await,
                 Err(e) => Err(e),
             };
             let (success, captured, duplicates, errors) = match outcome {
@@ -214,57 +269,29 @@ impl Trace {
         capture_id: &str,
         options: ValidationOptions,
     ) -> Result<Outcome> {
-        let mut outcome = Outcome::default();
-        let mut bad: HashSet<usize> = HashSet::new();
-        if let Err(problems) = qy_epcis::validate_document_with(&doc.tree, options) {
-            for p in problems {
-                let at = event_index_of(&p.pointer);
-                match at {
-                    Some(i) => {
-                        bad.insert(i);
-                    }
-                    // A problem with the document itself rejects every event.
-                    None => {
-                        bad.extend(0..doc.raw_events.len());
-                    }
-                }
-                outcome.errors.push(json!({
-                    "eventIndex": at, "pointer": p.pointer, "field": p.field, "message": p.message
-                }));
-            }
-        }
-        if !outcome.errors.is_empty() && behaviour == ErrorBehaviour::Rollback {
+        self.store_checked(check(doc, behaviour, options), capture_id).await
+    }
+
+    /// Stores what `check` let through: drops events stored already (counted as
+    /// duplicates), then inserts the rest and the document's context in one transaction.
+    pub(crate) async fn store_checked(&self, checked: Checked, capture_id: &str) -> Result<Outcome> {
+        let Checked { mut outcome, mut events, context } = checked;
+        if events.is_empty() {
             return Ok(outcome);
         }
-        let events = doc.events();
-        let ctx = qy_epcis::Context::from_document(&doc.tree);
-        let mut prepared: Vec<NewEvent> = Vec::with_capacity(events.len());
-        let mut seen: HashSet<(String, bool)> = HashSet::new();
-        for (i, (ev, raw)) in events.iter().zip(&doc.raw_events).enumerate() {
-            if bad.contains(&i) {
-                continue;
-            }
-            let e = prepare(ev, raw, &ctx);
-            if seen.insert((e.event_id.clone(), e.index.error_declared)) {
-                prepared.push(e);
-            } else {
-                outcome.duplicates += 1;
-            }
-        }
-        let keys: Vec<(String, bool)> = prepared.iter().map(|e| (e.event_id.clone(), e.index.error_declared)).collect();
+        let keys: Vec<(String, bool)> = events.iter().map(|e| (e.event_id.clone(), e.index.error_declared)).collect();
         let existing = events::existing(&self.db, &keys).await?;
-        let before = prepared.len();
-        prepared.retain(|e| !existing.contains(&(e.event_id.clone(), e.index.error_declared)));
-        outcome.duplicates += before - prepared.len();
-        let context = doc.tree.get("@context").cloned().unwrap_or(Value::Null).to_string();
+        let before = events.len();
+        events.retain(|e| !existing.contains(&(e.event_id.clone(), e.index.error_declared)));
+        outcome.duplicates += before - events.len();
         let hash = context_hash(&context);
         let mut tx = self.db.pool().begin().await.store()?;
         events::put_context(&mut tx, &hash, &context).await?;
-        let inserted = events::insert(&mut tx, &prepared, self.now(), capture_id, &hash).await?;
+        let inserted = events::insert(&mut tx, &events, self.now(), capture_id, &hash).await?;
         tx.commit().await.store()?;
-        outcome.duplicates += prepared.len() - inserted;
+        outcome.duplicates += events.len() - inserted;
         outcome.captured = inserted;
-        outcome.event_ids = prepared.into_iter().map(|e| e.event_id).collect();
+        outcome.event_ids = events.into_iter().map(|e| e.event_id).collect();
         Ok(outcome)
     }
 

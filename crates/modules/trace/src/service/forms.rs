@@ -441,22 +441,27 @@ impl Trace {
 
     /// 收货: a lot or container arrives.
     pub async fn receive(&self, a: &Actor, what: &str, at: Option<&str>) -> Result<String> {
-        let (key, value) = self.target(what)?;
-        let mut ev = json!({
-            "type": "ObjectEvent", "eventTime": event_time(self, at)?, "eventTimeZoneOffset": "+08:00",
-            "action": "OBSERVE", "bizStep": "receiving", "disposition": "in_progress",
-            "readPoint": self.location(&a.party), "bizLocation": self.location(&a.party),
-        });
-        ev[key] = value;
-        Ok(self.capture_built(vec![ev], &a.account).await?.remove(0))
+        self.observe_here(a, what, "receiving", "in_progress", at).await
     }
 
     /// 零售: sold to consumers (retail_selling, retail_sold).
     pub async fn sell(&self, a: &Actor, what: &str, at: Option<&str>) -> Result<String> {
+        self.observe_here(a, what, "retail_selling", "retail_sold", at).await
+    }
+
+    /// An observation of a lot or container at the actor's own site.
+    async fn observe_here(
+        &self,
+        a: &Actor,
+        what: &str,
+        step: &str,
+        disposition: &str,
+        at: Option<&str>,
+    ) -> Result<String> {
         let (key, value) = self.target(what)?;
         let mut ev = json!({
             "type": "ObjectEvent", "eventTime": event_time(self, at)?, "eventTimeZoneOffset": "+08:00",
-            "action": "OBSERVE", "bizStep": "retail_selling", "disposition": "retail_sold",
+            "action": "OBSERVE", "bizStep": step, "disposition": disposition,
             "readPoint": self.location(&a.party), "bizLocation": self.location(&a.party),
         });
         ev[key] = value;
