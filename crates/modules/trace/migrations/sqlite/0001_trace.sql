@@ -25,7 +25,6 @@ CREATE INDEX trace_event_time ON trace_event (event_time);
 CREATE INDEX trace_event_record ON trace_event (record_time);
 CREATE INDEX trace_event_step ON trace_event (biz_step);
 CREATE INDEX trace_event_location ON trace_event (biz_location);
-CREATE INDEX trace_event_hash ON trace_event (event_hash);
 
 -- A document's @context, stored once: events are returned inside it.
 CREATE TABLE trace_context (

@@ -88,9 +88,14 @@ pub async fn contexts(db: &Db, hashes: &[String]) -> Result<HashMap<String, Stri
     Ok(out)
 }
 
-/// Events per INSERT: 14 values each keeps well inside both dialects' parameter limits.
-const EVENT_CHUNK: usize = 200;
-const ROW_CHUNK: usize = 500;
+/// Rows per INSERT. PostgreSQL takes large multi-row statements; sqlx's SQLite binding grows
+/// quadratically with a statement's parameters, so SQLite gets a few hundred at most.
+fn chunks(tx: &Transaction<'_, Any>) -> (usize, usize) {
+    match tx.backend_name() {
+        "PostgreSQL" => (200, 500),
+        _ => (32, 96),
+    }
+}
 
 /// Stores events and their index rows in the caller's transaction. Returns how many rows
 /// were inserted (a concurrent capture of the same event makes the conflict skip it).
@@ -102,7 +107,8 @@ pub async fn insert(
     context_hash: &str,
 ) -> Result<usize> {
     let mut inserted = 0;
-    for chunk in events.chunks(EVENT_CHUNK) {
+    let (event_chunk, _) = chunks(tx);
+    for chunk in events.chunks(event_chunk) {
         let sql = format!(
             "INSERT INTO trace_event (event_id, event_hash, id_assigned, event_type, action, biz_step, disposition, \
              read_point, biz_location, transformation_id, event_time, record_time, error_declared, capture_id, \
@@ -148,8 +154,9 @@ pub async fn insert(
 }
 
 async fn insert_index_rows(tx: &mut Transaction<'_, Any>, stored: &[(i64, &Indexed)]) -> Result<()> {
+    let (_, row_chunk) = chunks(tx);
     let epcs: Vec<_> = stored.iter().flat_map(|(s, ix)| ix.epcs.iter().map(move |r| (*s, r))).collect();
-    for chunk in epcs.chunks(ROW_CHUNK) {
+    for chunk in epcs.chunks(row_chunk) {
         let sql = format!(
             "INSERT INTO trace_epc (seq, role, epc, gtin, quantity, uom) VALUES {}",
             rows_placeholders(chunk.len(), 6, 0)
@@ -162,7 +169,7 @@ async fn insert_index_rows(tx: &mut Transaction<'_, Any>, stored: &[(i64, &Index
         q.execute(&mut **tx).await.store()?;
     }
     let attrs: Vec<_> = stored.iter().flat_map(|(s, ix)| ix.attrs.iter().map(move |a| (*s, a))).collect();
-    for chunk in attrs.chunks(ROW_CHUNK) {
+    for chunk in attrs.chunks(row_chunk) {
         let sql = format!("INSERT INTO trace_attr (seq, name, value) VALUES {}", rows_placeholders(chunk.len(), 3, 0));
         let mut q = query(&sql);
         for (seq, (name, value)) in chunk {
@@ -171,7 +178,7 @@ async fn insert_index_rows(tx: &mut Transaction<'_, Any>, stored: &[(i64, &Index
         q.execute(&mut **tx).await.store()?;
     }
     let sensors: Vec<_> = stored.iter().flat_map(|(s, ix)| ix.sensors.iter().map(move |r| (*s, r))).collect();
-    for chunk in sensors.chunks(ROW_CHUNK) {
+    for chunk in sensors.chunks(row_chunk) {
         let sql = format!(
             "INSERT INTO trace_sensor (seq, type, uom, value, min_value, max_value, mean_value, time, device_id) \
              VALUES {}",
