@@ -76,5 +76,9 @@ impl Module for CatalogModule {
 
 pub const MIGRATIONS: qy_storage::ModuleMigrations = qy_storage::ModuleMigrations {
     module: "catalog",
-    migrations: &[qy_storage::migration!(1, "0001_catalog.sql"), qy_storage::migration!(2, "0002_categories.sql")],
+    migrations: &[
+        qy_storage::migration!(1, "0001_catalog.sql"),
+        qy_storage::migration!(2, "0002_categories.sql"),
+        qy_storage::migration!(3, "0003_gram_entry_index.sql"),
+    ],
 };

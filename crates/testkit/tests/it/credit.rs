@@ -104,8 +104,8 @@ fn assert_no_personal_data(what: &str, body: &str) {
     let digits: Vec<char> = body.chars().collect();
     for w in digits.windows(18) {
         let s: String = w.iter().collect();
-        if s.starts_with("63") && s[..17].bytes().all(|b| b.is_ascii_digit()) && qy_cnid::ResidentId::parse(&s).is_ok()
-        {
+        // Chars, not bytes: the window may hold Chinese after its digits.
+        if s.starts_with("63") && w[..17].iter().all(char::is_ascii_digit) && qy_cnid::ResidentId::parse(&s).is_ok() {
             panic!("{what} shows a resident ID number {s}");
         }
     }

@@ -62,8 +62,19 @@ fn facet_values(e: &Entry) -> [(&'static str, String); 5] {
 }
 
 impl Catalog {
-    /// Open resources matching `q`, with facets.
+    /// Open resources matching `q`, with facets: the page `q.start`, `q.rows` with its 信息项.
     pub async fn search_open(&self, q: &OpenQuery) -> Result<Found> {
+        let (matched, facets) = self.open_matches(q).await?;
+        let count = matched.len();
+        let page: Vec<Entry> = matched.into_iter().skip(q.start).take(q.rows.clamp(0, 1000)).collect();
+        let results = entries::load_items(&self.db, page).await?;
+        Ok(Found { count, results, facets })
+    }
+
+    /// Every open resource matching `q` (paging ignored), sorted, without 信息项, and the
+    /// facets over them: one pass over the catalog, for callers that filter further (CKAN's
+    /// package_search, DCAT pages) and load details only for what they show.
+    pub async fn open_matches(&self, q: &OpenQuery) -> Result<(Vec<Entry>, BTreeMap<String, BTreeMap<String, usize>>)> {
         let text = search::normalise(&q.q);
         let (pool, scores): (Vec<Entry>, BTreeMap<String, u32>) = if text.is_empty() {
             (entries::open_light(&self.db, None).await?, BTreeMap::new())
@@ -117,10 +128,7 @@ impl Catalog {
                 sb.cmp(&sa).then_with(|| b.updated_at.cmp(&a.updated_at)).then_with(|| a.code.cmp(&b.code))
             }),
         }
-        let count = matched.len();
-        let page: Vec<Entry> = matched.into_iter().skip(q.start).take(q.rows.clamp(0, 1000)).collect();
-        let results = entries::load_items(&self.db, page).await?;
-        Ok(Found { count, results, facets })
+        Ok((matched, facets))
     }
 
     /// An open resource as the portal shows it (404 for anything not open).

@@ -1,11 +1,12 @@
 //! Every open entry matching a query and filter terms, in order: the core of package_search
 //! and of the DCAT catalog pages.
 //!
-//! The catalog's own search (`Catalog::search_open`) does the matching and ranking of the
+//! The catalog's own search (`Catalog::open_matches`) does the matching and ranking of the
 //! free text and the filters it knows (department, category, modified since). What CKAN
 //! adds — tags, resource formats, several values of one field, sorting by name or id, and
-//! facets over all matches — needs every match, so the matches are read whole, a thousand at
-//! a time, and the terms applied to the public view of each entry.
+//! facets over all matches — needs every match, so all matches are read in one pass (without
+//! their 信息项, which no search term or facet looks at) and the terms applied to the
+//! public view of each entry.
 
 use std::cmp::Ordering;
 
@@ -18,11 +19,6 @@ use super::visible;
 use crate::domain::Entry;
 use crate::service::open::{OpenQuery, Sort};
 use crate::Catalog;
-
-/// Matches read per call of the catalog's search (its own page cap).
-const BATCH: usize = 1000;
-/// Calls at most: a million matches, far beyond a province's catalog; stops a runaway loop.
-const MAX_BATCHES: usize = 1000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Order {
@@ -94,8 +90,6 @@ fn first_pass(lookup: &Lookup, c: &Criteria) -> OpenQuery {
             Order::Title => Sort::Name,
             _ => Sort::Modified,
         },
-        start: 0,
-        rows: BATCH,
         ..Default::default()
     }
 }
@@ -106,17 +100,7 @@ fn by_modified(a: &Entry, b: &Entry) -> Ordering {
 
 /// All matches, as the public sees them, in `c.order`.
 pub async fn find(catalog: &Catalog, lookup: &Lookup, c: &Criteria) -> Result<Vec<Entry>> {
-    let mut q = first_pass(lookup, c);
-    let mut pool = Vec::new();
-    for _ in 0..MAX_BATCHES {
-        let found = catalog.search_open(&q).await?;
-        let n = found.results.len();
-        pool.extend(found.results);
-        q.start += n;
-        if n == 0 || q.start >= found.count {
-            break;
-        }
-    }
+    let (pool, _) = catalog.open_matches(&first_pass(lookup, c)).await?;
     let mut matched: Vec<Entry> = visible::views(catalog, pool)
         .await?
         .into_iter()
