@@ -255,3 +255,43 @@ async fn the_digital_link_resolver_serves_the_page_the_linkset_and_qr_codes() {
     let r = app.get(&path, None).await;
     assert!(r.body.contains("id=\"recall\"") && r.body.contains("检出沙门氏菌"));
 }
+
+fn csrf_of(body: &str) -> String {
+    body.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn the_regulator_dashboard_recalls_through_its_form_and_exports_csv() {
+    let app = spawn_app().await;
+    qy_trace::demo::seed(&app.trace, &demo_parties()).await.unwrap();
+    let session = app.web_login("admin", ADMIN_PASSWORD).await;
+    let page = app.get_with_cookie("/trace/regulator", &session).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("id=\"by-region\"") && page.body.contains("632801"), "events by county");
+    assert!(page.body.contains("13126P123456789012") || page.body.contains("GF632801231001"), "certificates expiring");
+    // A recall without a reason is refused on the page, with the form kept.
+    let form = format!(
+        "csrf={}&lots={}&reason=",
+        csrf_of(&page.body),
+        enc("https://id.gs1.org/01/09521234000013/10/YK20261015A")
+    );
+    let r = app.post_form("/trace/regulator/recalls", &session, form).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("id=\"error\""));
+    let form = format!(
+        "csrf={}&lots={}&reason={}",
+        csrf_of(&page.body),
+        enc("https://id.gs1.org/01/09521234000013/10/YK20261015A"),
+        enc("抽检不合格")
+    );
+    let r = app.post_form("/trace/regulator/recalls", &session, form).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let recall = app.get_with_cookie(r.headers["location"].to_str().unwrap(), &session).await;
+    assert!(recall.body.contains("00&#x2f;095212340000000013"), "the box is affected: {}", recall.body);
+    let csv = app.get_with_cookie("/trace/regulator/events.csv", &session).await;
+    assert!(csv.content_type().starts_with("text/csv"));
+    assert!(csv.body.lines().count() >= 18, "{}", csv.body);
+    assert!(csv.body.contains("https://ref.gs1.org/cbv/Disp-recalled"));
+    // Not for everyone: a logged-out visitor is sent to the login page.
+    assert_eq!(app.get("/trace/regulator", None).await.status, StatusCode::SEE_OTHER);
+}
