@@ -25,17 +25,20 @@ pub struct CatalogModule {
 
 /// `feeds`: the modules' live data the catalog can put behind entries.
 pub fn module(feeds: Arc<dyn DataFeeds>, policy: Arc<Policy>) -> CatalogModule {
-    CatalogModule { ctx: Ctx { feeds, policy } }
+    CatalogModule { ctx: Ctx { feeds, policy, open_cache: Default::default() } }
 }
 
 #[derive(Clone)]
 pub(crate) struct Ctx {
     pub feeds: Arc<dyn DataFeeds>,
     pub policy: Arc<Policy>,
+    /// The public view of the open catalog, shared by every request of this server.
+    pub open_cache: Arc<service::open::OpenCache>,
 }
 
 pub(crate) fn service(state: &AppState, ctx: &Ctx) -> Catalog {
     Catalog::new(state.db.clone(), state.clock.clone(), ctx.feeds.clone(), ctx.policy.clone())
+        .with_open_cache(ctx.open_cache.clone())
 }
 
 impl Module for CatalogModule {
@@ -80,5 +83,6 @@ pub const MIGRATIONS: qy_storage::ModuleMigrations = qy_storage::ModuleMigration
         qy_storage::migration!(1, "0001_catalog.sql"),
         qy_storage::migration!(2, "0002_categories.sql"),
         qy_storage::migration!(3, "0003_gram_entry_index.sql"),
+        qy_storage::migration!(4, "0004_generation.sql"),
     ],
 };

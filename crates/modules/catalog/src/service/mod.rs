@@ -27,11 +27,18 @@ pub struct Catalog {
     pub clock: Arc<dyn Clock>,
     pub feeds: Arc<dyn DataFeeds>,
     pub policy: Arc<Policy>,
+    pub(crate) open_cache: Arc<open::OpenCache>,
 }
 
 impl Catalog {
     pub fn new(db: Db, clock: Arc<dyn Clock>, feeds: Arc<dyn DataFeeds>, policy: Arc<Policy>) -> Self {
-        Self { db, clock, feeds, policy }
+        Self { db, clock, feeds, policy, open_cache: Default::default() }
+    }
+
+    /// Shares a server-wide cache of the open catalog (a new `Catalog` is made per request).
+    pub(crate) fn with_open_cache(mut self, cache: Arc<open::OpenCache>) -> Self {
+        self.open_cache = cache;
+        self
     }
 
     pub fn now_ms(&self) -> i64 {

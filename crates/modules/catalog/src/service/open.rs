@@ -2,6 +2,7 @@
 //! 有条件开放 resources by application, and developer API keys.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use qy_kernel::{id, Error, Principal, Result};
 use qy_textsearch as search;
@@ -43,6 +44,51 @@ pub struct OpenQuery {
     pub rows: usize,
 }
 
+/// An open entry's light row with its searchable text already normalised.
+pub(crate) struct Searchable {
+    entry: Entry,
+    name: String,
+    keywords: Vec<String>,
+    summary: String,
+}
+
+impl Searchable {
+    fn new(entry: Entry) -> Self {
+        let name = search::normalise(&entry.name);
+        let keywords = entry.keywords.iter().map(|k| search::normalise(k)).collect();
+        let summary = search::normalise(&entry.summary);
+        Self { entry, name, keywords, summary }
+    }
+
+    /// How well `text` matches: the name counts most; keywords and the abstract can only add
+    /// a match.
+    fn score(&self, text: &str) -> u32 {
+        let name = search::score(text, &self.name);
+        let keywords = self.keywords.iter().map(|k| search::score(text, k)).max().unwrap_or(0);
+        let summary = search::score(text, &self.summary);
+        name.max(keywords * 9 / 10).max(summary * 7 / 10)
+    }
+}
+
+/// The open catalog's light rows (without 信息项) as last read, with the generation they were
+/// read at: searches filter and count over them instead of decoding and normalising every row
+/// again.
+#[derive(Default)]
+pub struct OpenCache(std::sync::RwLock<Option<(i64, Arc<Vec<Searchable>>)>>);
+
+impl OpenCache {
+    fn get(&self, generation: i64) -> Option<Arc<Vec<Searchable>>> {
+        let guard = self.0.read().ok()?;
+        guard.as_ref().filter(|(g, _)| *g == generation).map(|(_, rows)| rows.clone())
+    }
+
+    fn put(&self, generation: i64, rows: Arc<Vec<Searchable>>) {
+        if let Ok(mut guard) = self.0.write() {
+            *guard = Some((generation, rows));
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Found {
     pub count: usize,
@@ -76,24 +122,20 @@ impl Catalog {
     /// package_search, DCAT pages) and load details only for what they show.
     pub async fn open_matches(&self, q: &OpenQuery) -> Result<(Vec<Entry>, BTreeMap<String, BTreeMap<String, usize>>)> {
         let text = search::normalise(&q.q);
-        let (pool, scores): (Vec<Entry>, BTreeMap<String, u32>) = if text.is_empty() {
-            (entries::open_light(&self.db, None).await?, BTreeMap::new())
+        let all = self.open_light_cached().await?;
+        let (pool, scores): (Vec<&Entry>, BTreeMap<String, u32>) = if text.is_empty() {
+            (all.iter().map(|s| &s.entry).collect(), BTreeMap::new())
         } else {
             let plan = entries::INDEX.plan(&self.db, &search::bigrams(&text), COMMON_GRAM).await?;
-            let pool = entries::open_light(&self.db, Some(&plan)).await?;
-            let scores = pool
+            let keys = entries::plan_keys(&self.db, &plan).await?;
+            let scored: Vec<(&Entry, u32)> = all
                 .iter()
-                .map(|e| {
-                    // The name counts most; keywords and the abstract can only add a match.
-                    let name = search::score(&text, &search::normalise(&e.name));
-                    let keywords =
-                        e.keywords.iter().map(|k| search::score(&text, &search::normalise(k))).max().unwrap_or(0);
-                    let summary = search::score(&text, &search::normalise(&e.summary));
-                    (e.id.clone(), name.max(keywords * 9 / 10).max(summary * 7 / 10))
-                })
-                .filter(|(_, s)| *s > 0)
+                .filter(|s| keys.contains(&s.entry.id))
+                .map(|s| (&s.entry, s.score(&text)))
+                .filter(|(_, score)| *score > 0)
                 .collect();
-            (pool, scores)
+            let scores = scored.iter().map(|(e, score)| (e.id.clone(), *score)).collect();
+            (scored.into_iter().map(|(e, _)| e).collect(), scores)
         };
         let region =
             match &q.region {
@@ -111,6 +153,7 @@ impl Catalog {
             .filter(|e| region.as_ref().is_none_or(|r| r.contains(&e.region_code)))
             .filter(|e| q.update_cycle.as_ref().is_none_or(|c| e.update_cycle.as_str() == c))
             .filter(|e| q.modified_since.is_none_or(|t| e.updated_at >= t))
+            .cloned()
             .collect();
         let mut facets: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
         for e in &matched {
@@ -129,6 +172,18 @@ impl Catalog {
             }),
         }
         Ok((matched, facets))
+    }
+
+    /// Every open entry's light row, from the cache while no entry has been written since.
+    async fn open_light_cached(&self) -> Result<Arc<Vec<Searchable>>> {
+        let generation = entries::generation(&self.db).await?;
+        if let Some(rows) = self.open_cache.get(generation) {
+            return Ok(rows);
+        }
+        let rows: Arc<Vec<Searchable>> =
+            Arc::new(entries::open_light(&self.db).await?.into_iter().map(Searchable::new).collect());
+        self.open_cache.put(generation, rows.clone());
+        Ok(rows)
     }
 
     /// An open resource as the portal shows it (404 for anything not open).

@@ -275,6 +275,7 @@ pub async fn insert(db: &Db, e: &mut Entry, render: impl Fn(&str, i64) -> (Strin
     .store()?;
     write_items(&mut tx, &e.id, &e.items).await?;
     write_grams(&mut tx, e).await?;
+    bump_generation(&mut *tx).await?;
     tx.commit().await.store()
 }
 
@@ -296,6 +297,7 @@ pub async fn update(db: &Db, e: &Entry) -> Result<()> {
     .store()?;
     write_items(&mut tx, &e.id, &e.items).await?;
     write_grams(&mut tx, e).await?;
+    bump_generation(&mut *tx).await?;
     tx.commit().await.store()
 }
 
@@ -311,6 +313,7 @@ pub async fn transition(db: &Db, id: &str, from: Status, to: Status, note: Optio
             .execute(db.pool())
             .await
             .store()?;
+    bump_generation(db.pool()).await?;
     Ok(r.rows_affected() == 1)
 }
 
@@ -348,6 +351,7 @@ pub async fn publish(db: &Db, e: &Entry, by: &str, on: &str, now: i64) -> Result
     .execute(&mut *tx)
     .await
     .store()?;
+    bump_generation(&mut *tx).await?;
     tx.commit().await.store()?;
     Ok(version)
 }
@@ -400,24 +404,16 @@ pub async fn set_source(db: &Db, id: &str, s: &Source<'_>, now: i64) -> Result<(
     .execute(db.pool())
     .await
     .store()?;
-    Ok(())
+    bump_generation(db.pool()).await
 }
 
-/// The searchable fields of every open entry (published, or a revision of a published one),
-/// limited to the entries a search plan selects when given.
-pub async fn open_light(db: &Db, plan: Option<&GramPlan>) -> Result<Vec<Entry>> {
-    let mut p = Params::new();
-    let mut sql = format!(
+/// The searchable fields of every open entry (published, or a revision of a published one).
+pub async fn open_light(db: &Db) -> Result<Vec<Entry>> {
+    let sql = format!(
         "SELECT {COLUMNS} FROM catalog_entry WHERE open_type IN ('unconditional', 'conditional') \
          AND (status = 'published' OR (status IN ('draft', 'review') AND version > 0))"
     );
-    if let Some(plan) = plan {
-        // Every entry of the plan: a catalog is small enough that no cut is needed, and a cut
-        // would make package_search's counts wrong.
-        let Some(candidates) = INDEX.subquery(&mut p, plan, i64::MAX) else { return Ok(Vec::new()) };
-        sql.push_str(&format!(" AND id IN ({candidates})"));
-    }
-    let rows = p.bind(&sql).fetch_all(db.pool()).await.store()?;
+    let rows = query(&sql).fetch_all(db.pool()).await.store()?;
     rows.iter().map(entry_of).collect()
 }
 
@@ -436,4 +432,26 @@ pub async fn facet(db: &Db, column: &'static str) -> Result<Vec<(String, i64)>> 
     .await
     .store()?;
     rows.iter().map(|r| Ok((r.try_get("v").store()?, r.try_get("n").store()?))).collect()
+}
+
+/// Moves the counter readers of the open catalog compare (`generation`).
+async fn bump_generation<'e>(
+    conn: impl qy_storage::sqlx::Executor<'e, Database = qy_storage::sqlx::Any>,
+) -> Result<()> {
+    query("UPDATE catalog_generation SET generation = generation + 1 WHERE id = 1").execute(conn).await.store()?;
+    Ok(())
+}
+
+/// The counter every write to `catalog_entry` moves.
+pub async fn generation(db: &Db) -> Result<i64> {
+    let r = query("SELECT generation FROM catalog_generation WHERE id = 1").fetch_one(db.pool()).await.store()?;
+    r.try_get("generation").store()
+}
+
+/// The ids a search plan selects, all of them.
+pub async fn plan_keys(db: &Db, plan: &GramPlan) -> Result<std::collections::HashSet<String>> {
+    let mut p = Params::new();
+    let Some(sql) = INDEX.subquery(&mut p, plan, i64::MAX) else { return Ok(Default::default()) };
+    let rows = p.bind(&sql).fetch_all(db.pool()).await.store()?;
+    rows.iter().map(|r| r.try_get::<String, _>("k").store()).collect()
 }

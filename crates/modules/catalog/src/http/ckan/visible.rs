@@ -24,7 +24,7 @@ pub async fn views(c: &Catalog, pool: Vec<Entry>) -> Result<Vec<Entry>> {
 
 /// Every entry the public may see (without 信息项), in no particular order.
 pub async fn all(c: &Catalog) -> Result<Vec<Entry>> {
-    views(c, entries::open_light(&c.db, None).await?).await
+    views(c, entries::open_light(&c.db).await?).await
 }
 
 /// The related entries (关联资源代码) the public may see, as (code, slug): a related entry
