@@ -70,19 +70,49 @@ impl Searchable {
     }
 }
 
-/// The open catalog's light rows (without 信息项) as last read, with the generation they were
-/// read at: searches filter and count over them instead of decoding and normalising every row
-/// again.
+/// The open catalog as one generation of the store had it: the light rows and, per bigram,
+/// the rows it indexes.
+pub(crate) struct Snapshot {
+    rows: Vec<Searchable>,
+    postings: std::collections::HashMap<String, Vec<u32>>,
+}
+
+impl Snapshot {
+    /// The rows a search plan selects, as the store's subquery would: any of a few rare grams,
+    /// or all of (up to three of) the rarest common ones.
+    fn select(&self, plan: &qy_storage::GramPlan) -> Vec<&Searchable> {
+        let of = |g: &String| self.postings.get(g).map(Vec::as_slice).unwrap_or(&[]);
+        let mut picked: Vec<u32> = match plan {
+            qy_storage::GramPlan::Nothing => Vec::new(),
+            qy_storage::GramPlan::Any(grams) => grams.iter().flat_map(|g| of(g).iter().copied()).collect(),
+            qy_storage::GramPlan::All(grams) => {
+                let mut grams = grams.iter().take(3);
+                let first: Vec<u32> = grams.next().map(|g| of(g).to_vec()).unwrap_or_default();
+                grams.fold(first, |acc, g| {
+                    let other: std::collections::HashSet<u32> = of(g).iter().copied().collect();
+                    acc.into_iter().filter(|i| other.contains(i)).collect()
+                })
+            }
+        };
+        picked.sort_unstable();
+        picked.dedup();
+        picked.into_iter().filter_map(|i| self.rows.get(i as usize)).collect()
+    }
+}
+
+/// The open catalog's light rows (without 信息项) and bigram postings as last read, with the
+/// generation they were read at: searches filter, score and count over them instead of
+/// decoding and normalising every row and joining postings in the store again.
 #[derive(Default)]
-pub struct OpenCache(std::sync::RwLock<Option<(i64, Arc<Vec<Searchable>>)>>);
+pub struct OpenCache(std::sync::RwLock<Option<(i64, Arc<Snapshot>)>>);
 
 impl OpenCache {
-    fn get(&self, generation: i64) -> Option<Arc<Vec<Searchable>>> {
+    fn get(&self, generation: i64) -> Option<Arc<Snapshot>> {
         let guard = self.0.read().ok()?;
         guard.as_ref().filter(|(g, _)| *g == generation).map(|(_, rows)| rows.clone())
     }
 
-    fn put(&self, generation: i64, rows: Arc<Vec<Searchable>>) {
+    fn put(&self, generation: i64, rows: Arc<Snapshot>) {
         if let Ok(mut guard) = self.0.write() {
             *guard = Some((generation, rows));
         }
@@ -124,13 +154,12 @@ impl Catalog {
         let text = search::normalise(&q.q);
         let all = self.open_light_cached().await?;
         let (pool, scores): (Vec<&Entry>, BTreeMap<String, u32>) = if text.is_empty() {
-            (all.iter().map(|s| &s.entry).collect(), BTreeMap::new())
+            (all.rows.iter().map(|s| &s.entry).collect(), BTreeMap::new())
         } else {
             let plan = entries::INDEX.plan(&self.db, &search::bigrams(&text), COMMON_GRAM).await?;
-            let keys = entries::plan_keys(&self.db, &plan).await?;
             let scored: Vec<(&Entry, u32)> = all
-                .iter()
-                .filter(|s| keys.contains(&s.entry.id))
+                .select(&plan)
+                .into_iter()
                 .map(|s| (&s.entry, s.score(&text)))
                 .filter(|(_, score)| *score > 0)
                 .collect();
@@ -175,15 +204,24 @@ impl Catalog {
     }
 
     /// Every open entry's light row, from the cache while no entry has been written since.
-    async fn open_light_cached(&self) -> Result<Arc<Vec<Searchable>>> {
+    async fn open_light_cached(&self) -> Result<Arc<Snapshot>> {
         let generation = entries::generation(&self.db).await?;
-        if let Some(rows) = self.open_cache.get(generation) {
-            return Ok(rows);
+        if let Some(snapshot) = self.open_cache.get(generation) {
+            return Ok(snapshot);
         }
-        let rows: Arc<Vec<Searchable>> =
-            Arc::new(entries::open_light(&self.db).await?.into_iter().map(Searchable::new).collect());
-        self.open_cache.put(generation, rows.clone());
-        Ok(rows)
+        let rows: Vec<Searchable> = entries::open_light(&self.db).await?.into_iter().map(Searchable::new).collect();
+        let index: std::collections::HashMap<&str, u32> =
+            rows.iter().enumerate().map(|(i, s)| (s.entry.id.as_str(), i as u32)).collect();
+        let mut postings: std::collections::HashMap<String, Vec<u32>> = std::collections::HashMap::new();
+        for (gram, entry_id) in entries::all_grams(&self.db).await? {
+            if let Some(i) = index.get(entry_id.as_str()) {
+                postings.entry(gram).or_default().push(*i);
+            }
+        }
+        drop(index);
+        let snapshot = Arc::new(Snapshot { rows, postings });
+        self.open_cache.put(generation, snapshot.clone());
+        Ok(snapshot)
     }
 
     /// An open resource as the portal shows it (404 for anything not open).

@@ -3,7 +3,7 @@
 use qy_kernel::Result;
 use qy_storage::sqlx::any::AnyRow;
 use qy_storage::sqlx::{query, Any, Transaction};
-use qy_storage::{Db, GramIndex, GramPlan, Params, Row, StoreResultExt};
+use qy_storage::{Db, GramIndex, Params, Row, StoreResultExt};
 use qy_textsearch as search;
 
 use super::{from_json_list, json_list};
@@ -448,10 +448,8 @@ pub async fn generation(db: &Db) -> Result<i64> {
     r.try_get("generation").store()
 }
 
-/// The ids a search plan selects, all of them.
-pub async fn plan_keys(db: &Db, plan: &GramPlan) -> Result<std::collections::HashSet<String>> {
-    let mut p = Params::new();
-    let Some(sql) = INDEX.subquery(&mut p, plan, i64::MAX) else { return Ok(Default::default()) };
-    let rows = p.bind(&sql).fetch_all(db.pool()).await.store()?;
-    rows.iter().map(|r| r.try_get::<String, _>("k").store()).collect()
+/// Every (gram, entry id) of the bigram index: the postings the in-memory search view keeps.
+pub async fn all_grams(db: &Db) -> Result<Vec<(String, String)>> {
+    let rows = query("SELECT gram, entry_id FROM catalog_gram").fetch_all(db.pool()).await.store()?;
+    rows.iter().map(|r| Ok((r.try_get("gram").store()?, r.try_get("entry_id").store()?))).collect()
 }
