@@ -51,6 +51,11 @@ impl Params {
         values.iter().map(|v| self.push(v.as_str())).collect::<Vec<_>>().join(", ")
     }
 
+    /// Adds every integer and returns their parameters as an `IN (…)` list.
+    pub fn push_int_list(&mut self, values: &[i64]) -> String {
+        values.iter().map(|v| self.push(*v)).collect::<Vec<_>>().join(", ")
+    }
+
     /// Adds a floating-point value (measurements for range queries; never money).
     pub fn push_f64(&mut self, v: f64) -> String {
         self.values.push(Value::Float(v));

@@ -190,3 +190,29 @@ pub async fn seed(trace: &Trace, parties: &[DemoParty]) -> Result<bool> {
     trace.register_lot(&coop, BARLEY, "QK20260905", 5000.0, "2026-09-05").await?;
     Ok(true)
 }
+
+/// Five producers in one county, with the demo's GLNs: the chain `seed` needs, for tests and
+/// benchmarks that do not go through the platform's demo accounts.
+pub fn example_parties() -> Vec<DemoParty> {
+    [
+        ("MA0ABC12", "高原牦牛养殖专业合作社", "cooperative", "9521234000105"),
+        ("MA0XYW34", "枸杞产业有限公司", "enterprise", "9521234000112"),
+        ("MA0TUC56", "屠宰加工有限公司", "slaughterhouse", "9521234000129"),
+        ("MA0LLY78", "冷链物流有限公司", "logistics", "9521234000136"),
+        ("MA0CHA90", "生鲜超市", "retailer", "9521234000143"),
+    ]
+    .into_iter()
+    .filter_map(|(body, name, kind, gln)| {
+        Some(DemoParty {
+            uscc: qy_cnid::Uscc::build("91", "632801", body).ok()?.as_str().to_owned(),
+            name,
+            kind,
+            region: "632801",
+            gln,
+            address: "格尔木市",
+            lat: 36.4,
+            lon: 94.9,
+        })
+    })
+    .collect()
+}

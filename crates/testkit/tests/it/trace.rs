@@ -191,23 +191,7 @@ async fn named_queries_and_signed_webhook_subscriptions() {
 }
 
 fn demo_parties() -> Vec<qy_trace::demo::DemoParty> {
-    let mk = |body: &str, name, kind, gln| qy_trace::demo::DemoParty {
-        uscc: qy_cnid::Uscc::build("91", "632801", body).unwrap().as_str().to_owned(),
-        name,
-        kind,
-        region: "632801",
-        gln,
-        address: "格尔木市",
-        lat: 36.4,
-        lon: 94.9,
-    };
-    vec![
-        mk("MA0ABC12", "高原牦牛养殖专业合作社", "cooperative", "9521234000105"),
-        mk("MA0XYW34", "枸杞产业有限公司", "enterprise", "9521234000112"),
-        mk("MA0TUC56", "屠宰加工有限公司", "slaughterhouse", "9521234000129"),
-        mk("MA0LLY78", "冷链物流有限公司", "logistics", "9521234000136"),
-        mk("MA0CHA90", "生鲜超市", "retailer", "9521234000143"),
-    ]
+    qy_trace::demo::example_parties()
 }
 
 #[tokio::test]

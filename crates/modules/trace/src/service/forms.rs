@@ -100,6 +100,22 @@ pub fn parse_readings(day: &str, text: &str) -> Result<Vec<Reading>> {
     Ok(out)
 }
 
+/// A lot of `quantity` kilograms the actor produced; the quantity must be positive.
+fn new_lot(a: &Actor, gtin: &str, lot: &str, quantity: f64, produced_on: &str) -> Result<Lot> {
+    if !(quantity > 0.0 && quantity < 1.0e9) {
+        return Err(Error::bad_request("trace.invalid_quantity", "quantity must be a positive number of kilograms"));
+    }
+    Ok(Lot {
+        gtin: gtin.to_owned(),
+        lot: lot.to_owned(),
+        owner_uscc: a.party.uscc.clone(),
+        origin_region: a.party.region_code.clone(),
+        quantity: Some(quantity),
+        uom: Some("KGM".into()),
+        produced_on: produced_on.to_owned(),
+    })
+}
+
 impl Trace {
     /// The party a user records for: the enterprise account's own, by its USCC.
     pub async fn actor(&self, p: &Principal) -> Result<Actor> {
@@ -208,21 +224,7 @@ impl Trace {
         let product = master::product(&self.db, &gtin).await?.ok_or_else(|| {
             Error::bad_request("trace.unknown_product", format!("GTIN {gtin} is not a registered product"))
         })?;
-        if !(quantity > 0.0 && quantity < 1.0e9) {
-            return Err(Error::bad_request(
-                "trace.invalid_quantity",
-                "quantity must be a positive number of kilograms",
-            ));
-        }
-        let record = Lot {
-            gtin: gtin.clone(),
-            lot: lot.clone(),
-            owner_uscc: a.party.uscc.clone(),
-            origin_region: a.party.region_code.clone(),
-            quantity: Some(quantity),
-            uom: Some("KGM".into()),
-            produced_on: produced_on.clone(),
-        };
+        let record = new_lot(a, &gtin, &lot, quantity, &produced_on)?;
         if !master::insert_lot(&self.db, &record, &a.account, self.now()).await? {
             return Err(Error::conflict("trace.lot_exists", format!("lot {lot} of {gtin} is already registered")));
         }
@@ -337,22 +339,8 @@ impl Trace {
                 format!("GTIN {gtin} is not a registered product"),
             ));
         }
-        if !(quantity > 0.0 && quantity < 1.0e9) {
-            return Err(Error::bad_request(
-                "trace.invalid_quantity",
-                "quantity must be a positive number of kilograms",
-            ));
-        }
         let time = event_time(self, at)?;
-        let record = Lot {
-            gtin: gtin.clone(),
-            lot: lot.clone(),
-            owner_uscc: a.party.uscc.clone(),
-            origin_region: a.party.region_code.clone(),
-            quantity: Some(quantity),
-            uom: Some("KGM".into()),
-            produced_on: time.get(..10).unwrap_or_default().to_owned(),
-        };
+        let record = new_lot(a, &gtin, &lot, quantity, time.get(..10).unwrap_or_default())?;
         if !master::insert_lot(&self.db, &record, &a.account, self.now()).await? {
             return Err(Error::conflict("trace.lot_exists", format!("lot {lot} of {gtin} is already registered")));
         }

@@ -6,9 +6,9 @@ use std::collections::{HashMap, HashSet};
 use qy_kernel::Result;
 use qy_storage::sqlx::any::AnyRow;
 use qy_storage::sqlx::{query, Any, Transaction};
-use qy_storage::{bind_f64_or_null, Db, Row, StoreResultExt};
+use qy_storage::{bind_f64_or_null, Db, Params, Row, StoreResultExt};
 
-use super::rows_placeholders;
+use super::value_tuples;
 use crate::domain::StoredEvent;
 use crate::service::index::Indexed;
 
@@ -48,13 +48,10 @@ pub async fn existing(db: &Db, ids: &[(String, bool)]) -> Result<HashSet<(String
     let mut found = HashSet::new();
     for chunk in ids.chunks(500) {
         let names: Vec<String> = chunk.iter().map(|(id, _)| id.clone()).collect();
-        let list = (1..=names.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
-        let sql = format!("SELECT event_id, error_declared FROM trace_event WHERE event_id IN ({list})");
-        let mut q = query(&sql);
-        for n in &names {
-            q = q.bind(n.as_str());
-        }
-        for r in q.fetch_all(db.pool()).await.store()? {
+        let mut p = Params::new();
+        let sql =
+            format!("SELECT event_id, error_declared FROM trace_event WHERE event_id IN ({})", p.push_list(&names));
+        for r in p.bind(&sql).fetch_all(db.pool()).await.store()? {
             let declared: i64 = r.try_get("error_declared").store()?;
             found.insert((r.try_get::<String, _>("event_id").store()?, declared != 0));
         }
@@ -75,13 +72,9 @@ pub async fn put_context(tx: &mut Transaction<'_, Any>, hash: &str, body: &str) 
 pub async fn contexts(db: &Db, hashes: &[String]) -> Result<HashMap<String, String>> {
     let mut out = HashMap::new();
     for chunk in hashes.chunks(500) {
-        let list = (1..=chunk.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
-        let sql = format!("SELECT hash, body FROM trace_context WHERE hash IN ({list})");
-        let mut q = query(&sql);
-        for h in chunk {
-            q = q.bind(h.as_str());
-        }
-        for r in q.fetch_all(db.pool()).await.store()? {
+        let mut p = Params::new();
+        let sql = format!("SELECT hash, body FROM trace_context WHERE hash IN ({})", p.push_list(chunk));
+        for r in p.bind(&sql).fetch_all(db.pool()).await.store()? {
             out.insert(r.try_get("hash").store()?, r.try_get("body").store()?);
         }
     }
@@ -114,7 +107,7 @@ pub async fn insert(
              read_point, biz_location, transformation_id, event_time, record_time, error_declared, capture_id, \
              context_hash, body) VALUES {} ON CONFLICT (event_id, error_declared) DO NOTHING \
              RETURNING seq, event_id, error_declared",
-            rows_placeholders(chunk.len(), 16, 0)
+            value_tuples(chunk.len(), 16)
         );
         let mut q = query(&sql);
         for e in chunk {
@@ -159,7 +152,7 @@ async fn insert_index_rows(tx: &mut Transaction<'_, Any>, stored: &[(i64, &Index
     for chunk in epcs.chunks(row_chunk) {
         let sql = format!(
             "INSERT INTO trace_epc (seq, role, epc, gtin, quantity, uom) VALUES {}",
-            rows_placeholders(chunk.len(), 6, 0)
+            value_tuples(chunk.len(), 6)
         );
         let mut q = query(&sql);
         for (seq, r) in chunk {
@@ -170,7 +163,7 @@ async fn insert_index_rows(tx: &mut Transaction<'_, Any>, stored: &[(i64, &Index
     }
     let attrs: Vec<_> = stored.iter().flat_map(|(s, ix)| ix.attrs.iter().map(move |a| (*s, a))).collect();
     for chunk in attrs.chunks(row_chunk) {
-        let sql = format!("INSERT INTO trace_attr (seq, name, value) VALUES {}", rows_placeholders(chunk.len(), 3, 0));
+        let sql = format!("INSERT INTO trace_attr (seq, name, value) VALUES {}", value_tuples(chunk.len(), 3));
         let mut q = query(&sql);
         for (seq, (name, value)) in chunk {
             q = q.bind(*seq).bind(name.as_str()).bind(value.as_str());
@@ -182,7 +175,7 @@ async fn insert_index_rows(tx: &mut Transaction<'_, Any>, stored: &[(i64, &Index
         let sql = format!(
             "INSERT INTO trace_sensor (seq, type, uom, value, min_value, max_value, mean_value, time, device_id) \
              VALUES {}",
-            rows_placeholders(chunk.len(), 9, 0)
+            value_tuples(chunk.len(), 9)
         );
         let mut q = query(&sql);
         for (seq, r) in chunk {
@@ -209,13 +202,9 @@ pub async fn by_event_id(db: &Db, event_id: &str) -> Result<Vec<StoredEvent>> {
 pub async fn by_seqs(db: &Db, seqs: &[i64]) -> Result<Vec<StoredEvent>> {
     let mut out = Vec::new();
     for chunk in seqs.chunks(500) {
-        let list = (1..=chunk.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
-        let sql = format!("SELECT {COLUMNS} FROM trace_event WHERE seq IN ({list})");
-        let mut q = query(&sql);
-        for s in chunk {
-            q = q.bind(*s);
-        }
-        for r in q.fetch_all(db.pool()).await.store()? {
+        let mut p = Params::new();
+        let sql = format!("SELECT {COLUMNS} FROM trace_event WHERE seq IN ({})", p.push_int_list(chunk));
+        for r in p.bind(&sql).fetch_all(db.pool()).await.store()? {
             out.push(event_of(&r)?);
         }
     }

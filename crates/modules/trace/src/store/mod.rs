@@ -8,11 +8,13 @@ pub mod recalls;
 pub mod search;
 pub mod select;
 
-/// `$1, $2, …` placeholders for `n` rows of `width` values, starting after `offset`.
-pub(crate) fn rows_placeholders(n: usize, width: usize, offset: usize) -> String {
-    (0..n)
+/// The `VALUES` rows of a multi-row INSERT binding `rows` × `width` values in order:
+/// `($1, $2), ($3, $4)`. (Rows bind typed values directly, so `Params` is not used here:
+/// nullable doubles need `bind_f64_or_null`.)
+pub(crate) fn value_tuples(rows: usize, width: usize) -> String {
+    (0..rows)
         .map(|r| {
-            let cells: Vec<String> = (1..=width).map(|c| format!("${}", offset + r * width + c)).collect();
+            let cells: Vec<String> = (1..=width).map(|c| format!("${}", r * width + c)).collect();
             format!("({})", cells.join(", "))
         })
         .collect::<Vec<_>>()

@@ -2,7 +2,7 @@
 
 use qy_kernel::Result;
 use qy_storage::sqlx::query;
-use qy_storage::{Db, Row, StoreResultExt};
+use qy_storage::{Db, Params, Row, StoreResultExt};
 
 /// One hop of genealogy: `from` became or went into `to` in event `seq`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
@@ -12,10 +12,6 @@ pub struct Link {
     pub seq: i64,
     /// transformation or aggregation
     pub kind: &'static str,
-}
-
-fn in_list(n: usize, offset: usize) -> String {
-    (1..=n).map(|i| format!("${}", offset + i)).collect::<Vec<_>>().join(", ")
 }
 
 /// Downstream hops from `epcs`: transformation outputs of events they were inputs of, and
@@ -33,7 +29,8 @@ pub async fn upstream(db: &Db, epcs: &[String]) -> Result<Vec<Link>> {
 async fn hops(db: &Db, epcs: &[String], down: bool) -> Result<Vec<Link>> {
     let mut out = Vec::new();
     for chunk in epcs.chunks(400) {
-        let list = in_list(chunk.len(), 0);
+        let mut p = Params::new();
+        let list = p.push_list(chunk);
         let (transform_from, transform_to, agg_from, agg_to) = if down {
             ("('i', 'iq')", "('o', 'oq')", "('c', 'cq')", "('p')")
         } else {
@@ -47,11 +44,7 @@ async fn hops(db: &Db, epcs: &[String], down: bool) -> Result<Vec<Link>> {
                OR (e.event_type = 'AggregationEvent' AND e.action = 'ADD' AND a.role IN {agg_from} \
                    AND b.role IN {agg_to}))"
         );
-        let mut q = query(&sql);
-        for e in chunk {
-            q = q.bind(e.as_str());
-        }
-        for r in q.fetch_all(db.pool()).await.store()? {
+        for r in p.bind(&sql).fetch_all(db.pool()).await.store()? {
             let t: String = r.try_get("t").store()?;
             out.push(Link {
                 from: r.try_get("src").store()?,
@@ -68,12 +61,9 @@ async fn hops(db: &Db, epcs: &[String], down: bool) -> Result<Vec<Link>> {
 pub async fn seqs_naming(db: &Db, epcs: &[String]) -> Result<Vec<i64>> {
     let mut out = Vec::new();
     for chunk in epcs.chunks(400) {
-        let sql = format!("SELECT DISTINCT seq FROM trace_epc WHERE epc IN ({})", in_list(chunk.len(), 0));
-        let mut q = query(&sql);
-        for e in chunk {
-            q = q.bind(e.as_str());
-        }
-        for r in q.fetch_all(db.pool()).await.store()? {
+        let mut p = Params::new();
+        let sql = format!("SELECT DISTINCT seq FROM trace_epc WHERE epc IN ({})", p.push_list(chunk));
+        for r in p.bind(&sql).fetch_all(db.pool()).await.store()? {
             out.push(r.try_get("seq").store()?);
         }
     }
@@ -86,18 +76,15 @@ pub async fn seqs_naming(db: &Db, epcs: &[String]) -> Result<Vec<i64>> {
 pub async fn places_and_parties(db: &Db, seqs: &[i64]) -> Result<Vec<String>> {
     let mut out = Vec::new();
     for chunk in seqs.chunks(400) {
-        let list = in_list(chunk.len(), 0);
+        let mut p = Params::new();
+        let list = p.push_int_list(chunk);
         let sql = format!(
             "SELECT read_point AS v FROM trace_event WHERE seq IN ({list}) AND read_point IS NOT NULL \
              UNION SELECT biz_location AS v FROM trace_event WHERE seq IN ({list}) AND biz_location IS NOT NULL \
              UNION SELECT value AS v FROM trace_attr WHERE seq IN ({list}) \
                AND (name LIKE 'src:%' OR name LIKE 'dst:%')"
         );
-        let mut q = query(&sql);
-        for s in chunk {
-            q = q.bind(*s);
-        }
-        for r in q.fetch_all(db.pool()).await.store()? {
+        for r in p.bind(&sql).fetch_all(db.pool()).await.store()? {
             out.push(r.try_get("v").store()?);
         }
     }
@@ -122,16 +109,13 @@ pub struct Reading {
 pub async fn readings(db: &Db, seqs: &[i64]) -> Result<Vec<Reading>> {
     let mut out = Vec::new();
     for chunk in seqs.chunks(400) {
+        let mut p = Params::new();
         let sql = format!(
             "SELECT seq, type, uom, value, min_value, max_value, mean_value, time FROM trace_sensor \
              WHERE seq IN ({}) ORDER BY time, seq",
-            in_list(chunk.len(), 0)
+            p.push_int_list(chunk)
         );
-        let mut q = query(&sql);
-        for s in chunk {
-            q = q.bind(*s);
-        }
-        for r in q.fetch_all(db.pool()).await.store()? {
+        for r in p.bind(&sql).fetch_all(db.pool()).await.store()? {
             out.push(Reading {
                 seq: r.try_get("seq").store()?,
                 kind: r.try_get("type").store()?,

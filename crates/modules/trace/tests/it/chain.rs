@@ -9,31 +9,11 @@ use qy_trace::service::forms::{lot_uri, Actor};
 use crate::harness::{principal, H};
 
 fn usccs() -> Vec<String> {
-    ["MA0ABC12", "MA0XYW34", "MA0TUC56", "MA0LLY78", "MA0CHA90"]
-        .iter()
-        .map(|b| qy_cnid::Uscc::build("91", "632801", b).unwrap().as_str().to_owned())
-        .collect()
+    parties().into_iter().map(|p| p.uscc).collect()
 }
 
 pub fn parties() -> Vec<DemoParty> {
-    let u = usccs();
-    let p = |i: usize, name, kind, gln| DemoParty {
-        uscc: u[i].clone(),
-        name,
-        kind,
-        region: "632801",
-        gln,
-        address: "格尔木市",
-        lat: 36.4,
-        lon: 94.9,
-    };
-    vec![
-        p(0, "高原牦牛养殖专业合作社", "cooperative", "9521234000105"),
-        p(1, "枸杞产业有限公司", "enterprise", "9521234000112"),
-        p(2, "屠宰加工有限公司", "slaughterhouse", "9521234000129"),
-        p(3, "冷链物流有限公司", "logistics", "9521234000136"),
-        p(4, "生鲜超市", "retailer", "9521234000143"),
-    ]
+    qy_trace::demo::example_parties()
 }
 
 async fn seeded() -> H {
