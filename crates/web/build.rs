@@ -11,6 +11,8 @@ fn main() {
         ("htmx.org/dist/htmx.min.js", "htmx.min.js"),
         ("leaflet/dist/leaflet.js", "leaflet.js"),
         ("leaflet/dist/leaflet.css", "leaflet.css"),
+        // The "common" build (line charts with tooltip and data zoom); pages load it lazily.
+        ("echarts/dist/echarts.common.min.js", "echarts.min.js"),
     ];
     for (src, dest) in libs {
         let src = web.join(src);

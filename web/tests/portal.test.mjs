@@ -74,3 +74,29 @@ test("the live map draws Qinghai and the stations coloured by AQI", async () => 
     await browser.close();
   }
 });
+
+test("a station page draws interactive ECharts over its SVG charts, and keeps the SVG without JavaScript", async () => {
+  const stations = await (await fetch(base + "/api/v1/eco/stations")).json();
+  const air = stations.find((s) => s.kind === "air");
+  assert.ok(air, "the demo has an air station");
+  const browser = await launch();
+  try {
+    const page = await browser.newPage({ locale: "zh-CN", viewport: { width: 1200, height: 900 } });
+    await page.goto(`${base}/eco/stations/${air.id}`);
+    await page.locator(".charts").scrollIntoViewIfNeeded();
+    await page.waitForSelector("figure[data-rendered=echarts] .echart svg");
+    // Hovering a chart shows the value with its time in Beijing time and the unit.
+    const chart = page.locator("figure[data-rendered=echarts] .echart").first();
+    const box = await chart.boundingBox();
+    await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.5);
+    await page.waitForFunction(() => /\d{4}-\d{2}-\d{2} \d{2}:\d{2}/.test(
+      [...document.querySelectorAll(".echart div")].map((d) => d.textContent).join(" ")));
+    await page.locator(".charts").screenshot({ path: "web/test-results/eco-station-charts.png" });
+
+    const noJs = await browser.newPage({ javaScriptEnabled: false, locale: "zh-CN" });
+    await noJs.goto(`${base}/eco/stations/${air.id}`);
+    assert.ok(await noJs.locator(".charts svg.chart path.line").count() > 0, "server-rendered SVG charts");
+  } finally {
+    await browser.close();
+  }
+});

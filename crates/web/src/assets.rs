@@ -44,11 +44,23 @@ const ASSETS: &[Asset] = &[
         mime: "text/css; charset=utf-8",
         bytes: include_bytes!(concat!(env!("OUT_DIR"), "/leaflet.css")),
     },
+    // Apache ECharts (Apache-2.0), fetched by eco-chart.js only when a chart scrolls into view.
+    Asset {
+        logical: "echarts.min.js",
+        mime: "text/javascript; charset=utf-8",
+        bytes: include_bytes!(concat!(env!("OUT_DIR"), "/echarts.min.js")),
+    },
     // Our own map script (eco module pages); plain JavaScript, no build step.
     Asset {
         logical: "eco-map.js",
         mime: "text/javascript; charset=utf-8",
         bytes: include_bytes!("../../../web/static/eco-map.js"),
+    },
+    // Interactive station charts over the server-rendered SVG ones (eco station page).
+    Asset {
+        logical: "eco-chart.js",
+        mime: "text/javascript; charset=utf-8",
+        bytes: include_bytes!("../../../web/static/eco-chart.js"),
     },
     // The farm-of-origin map of the traceability consumer page.
     Asset {

@@ -140,6 +140,8 @@ pub fn render_with_status(state: &AppState, base: &Base, status: StatusCode, tem
         leaflet_js => assets::url("leaflet.js"),
         leaflet_css => assets::url("leaflet.css"),
         eco_map_js => assets::url("eco-map.js"),
+        eco_chart_js => assets::url("eco-chart.js"),
+        echarts_js => assets::url("echarts.min.js"),
         trace_map_js => assets::url("trace-map.js"),
         favicon => assets::url("favicon.svg"),
         ..ctx

@@ -1,5 +1,6 @@
 //! Small line charts rendered on the server as inline SVG: a station page stays a few KB, works
-//! without JavaScript and on a weak link (a charting library would cost ~155 KB compressed).
+//! without JavaScript and on a weak link. `web/static/eco-chart.js` replaces them with ECharts
+//! (about 240 KB compressed, fetched only when the charts scroll into view).
 
 use std::fmt::Write;
 

@@ -179,8 +179,8 @@ async fn station_page(
     ))
 }
 
-/// SVG charts of the headline factors over 24 hours or 7 days (hourly means) or 30 days
-/// (daily means).
+/// Charts of the headline factors over 24 hours or 7 days (hourly means) or 30 days (daily
+/// means): server-rendered SVG, plus the points for the ECharts enhancement.
 async fn charts(
     state: &AppState,
     svc: &crate::Eco,
@@ -210,10 +210,14 @@ async fn charts(
                 .filter_map(|o| o.value.parse().ok().map(|v| (o.time_ms, v)))
                 .collect()
         };
-        let unit = catalogue.iter().find(|f| f.code == *code).and_then(|f| f.unit).unwrap_or("");
+        // pH is catalogued as "dimensionless": there is no unit to print beside it.
+        let unit = catalogue.iter().find(|f| f.code == *code).and_then(|f| f.unit).filter(|u| *u != "dimensionless");
+        let unit = unit.unwrap_or("");
         let gap = if range == "30d" { 2 * 24 * hour } else { 3 * hour };
         let svg = super::chart::line(&points, gap, code, unit);
-        out.push(context! { factor => code, svg, count => points.len() });
+        // The same points for eco-chart.js, which draws an interactive chart over the SVG.
+        let data = serde_json::to_string(&points).unwrap_or_default();
+        out.push(context! { factor => code, svg, count => points.len(), data, unit, gap });
     }
     Ok(out)
 }
