@@ -33,6 +33,14 @@ pub async fn serve(
             client_id: format!("qingyun-{}", config.instance_id),
             group: qy_eco::gateway::mqtt::GROUP.into(),
             persistent: true,
+            sta_base: format!(
+                "{}/sta/v1.1",
+                config
+                    .public_url
+                    .clone()
+                    .unwrap_or_else(|| format!("http://{}", config.http_addr))
+                    .trim_end_matches('/')
+            ),
         };
         tokio::spawn(qy_eco::gateway::mqtt::run(mqtt, app.ingest.clone(), stop_rx.clone()));
     }

@@ -10,6 +10,7 @@ use qy_storage::Db;
 use super::writer::OwnedUpload;
 use super::Connections;
 use crate::domain::observation::{extract, Extracted, Period};
+use crate::sta::notify::Notice;
 use crate::store;
 
 /// The result of handling one frame.
@@ -22,6 +23,9 @@ pub enum Outcome {
     /// Could not be stored right now (database down): not acknowledged, the logger retries.
     Unavailable(String),
 }
+
+/// Uploads a slow notice subscriber may fall behind by before it misses some.
+const NOTICE_BACKLOG: usize = 4096;
 
 /// How long a station's registry entry is cached by the gateway.
 const STATION_CACHE_MS: i64 = 60_000;
@@ -46,6 +50,8 @@ pub struct Ingest {
     writer: super::writer::Writer,
     stations: Mutex<HashMap<String, Known>>,
     reassembler: Mutex<Reassembler>,
+    /// Newly stored observations, for SensorThings MQTT subscribers (`sta::notify`).
+    notices: tokio::sync::broadcast::Sender<Arc<Notice>>,
 }
 
 impl Ingest {
@@ -58,7 +64,13 @@ impl Ingest {
             clock,
             stations: Mutex::new(HashMap::new()),
             reassembler: Mutex::new(Reassembler::new(ReassemblyConfig::default())),
+            notices: tokio::sync::broadcast::channel(NOTICE_BACKLOG).0,
         }
+    }
+
+    /// Every upload stored from now on (new observations only, after their commit).
+    pub fn notices(&self) -> tokio::sync::broadcast::Receiver<Arc<Notice>> {
+        self.notices.subscribe()
     }
 
     /// The store this ingest writes to.
@@ -173,9 +185,14 @@ impl Ingest {
     /// follows: alert rules on its values and the hourly indices of the hours it touched.
     async fn store_and_follow(&self, known: &Known, upload: OwnedUpload) -> qy_kernel::Result<bool> {
         let items = upload.observations.clone();
+        let (station_id, received_at) = (upload.station_id.clone(), upload.received_at);
         let new = self.writer.store(upload).await?;
         if new {
             metrics::counter!("qy_eco_observations_total").increment(items.len() as u64);
+            if self.notices.receiver_count() > 0 {
+                let notice = Notice { station_id, received_at, observations: items.clone() };
+                let _ = self.notices.send(Arc::new(notice));
+            }
             // Early warning runs after the commit; its failures never cost the ack.
             if let Err(e) = self.alerts.on_observations(&known.station, &items).await {
                 tracing::warn!(code = %e.code, "alert rules not evaluated");

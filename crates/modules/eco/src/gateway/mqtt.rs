@@ -6,6 +6,10 @@
 //! them. Frames go through the same `Ingest` as TCP: same checks, same "acknowledge only after
 //! commit" rule. QoS 1 both ways; a frame is acknowledged to the broker only after it is
 //! handled, so an instance that dies mid-way lets the broker redeliver it.
+//!
+//! The same connection carries SensorThings: Observations published by clients are created
+//! (`sta::mqtt`), and every newly stored Observation is announced to subscribers
+//! (`sta::notify`).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -31,6 +35,9 @@ pub struct MqttConfig {
     pub group: String,
     /// Keep the session (and unacknowledged messages) across reconnects.
     pub persistent: bool,
+    /// The SensorThings service root for the self links of notifications
+    /// (`https://host/sta/v1.1`).
+    pub sta_base: String,
 }
 
 impl MqttConfig {
@@ -67,10 +74,15 @@ pub async fn run(config: MqttConfig, ingest: Arc<Ingest>, mut stop: watch::Recei
     options.set_keep_alive(Duration::from_secs(30));
     options.set_manual_acks(true);
     options.set_clean_session(!config.persistent);
-    let (client, mut events) = AsyncClient::new(options, 256);
+    let (client, mut events) = AsyncClient::new(options, 4096);
+    let mut notices = ingest.notices();
     loop {
         let event = tokio::select! {
             e = events.poll() => e,
+            n = notices.recv() => {
+                announce(&client, &config.sta_base, n);
+                continue;
+            }
             _ = stop.changed() => return,
         };
         match event {
@@ -82,6 +94,8 @@ pub async fn run(config: MqttConfig, ingest: Arc<Ingest>, mut stop: watch::Recei
                     }
                 }
             }
+            // One of the platform's own SensorThings notifications (QoS 0): nothing to do.
+            Ok(Event::Incoming(Packet::Publish(p))) if crate::sta::notify::is_notification(&p.payload) => {}
             Ok(Event::Incoming(Packet::Publish(p))) if p.topic.starts_with("v1.1/") => {
                 let now = qy_kernel::Clock::now_ms(&qy_kernel::SystemClock);
                 let settled = match crate::sta::mqtt::create(&ingest, ingest.db(), now, &p.topic, &p.payload).await {
@@ -128,6 +142,29 @@ pub async fn run(config: MqttConfig, ingest: Arc<Ingest>, mut stop: watch::Recei
                 tracing::warn!(error = %e, "MQTT connection lost; retrying");
                 tokio::time::sleep(Duration::from_secs(2)).await;
             }
+        }
+    }
+}
+
+/// Publishes the SensorThings notifications of one stored upload (QoS 0, best effort: when
+/// the client's queue is full they are dropped and counted, the data is already stored).
+fn announce(
+    client: &AsyncClient,
+    sta_base: &str,
+    notice: Result<Arc<crate::sta::notify::Notice>, tokio::sync::broadcast::error::RecvError>,
+) {
+    let notice = match notice {
+        Ok(n) => n,
+        Err(tokio::sync::broadcast::error::RecvError::Lagged(missed)) => {
+            metrics::counter!("qy_eco_sta_notices_dropped_total").increment(missed);
+            tracing::warn!(missed, "SensorThings MQTT notifications fell behind; some uploads were not announced");
+            return;
+        }
+        Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+    };
+    for (topic, payload) in crate::sta::notify::messages(sta_base, &notice) {
+        if client.try_publish(topic, QoS::AtMostOnce, false, payload.into_bytes()).is_err() {
+            metrics::counter!("qy_eco_sta_notices_dropped_total").increment(1);
         }
     }
 }

@@ -9,6 +9,7 @@
 pub mod filter;
 pub mod model;
 pub mod mqtt;
+pub mod notify;
 pub mod query;
 mod read;
 mod write;
@@ -117,15 +118,21 @@ fn read_only(set: Set) -> Response {
     )
 }
 
-/// A JSON response; exact decimals are spliced in verbatim.
-fn json_response(status: StatusCode, v: &Value, raw: &[String]) -> Response {
-    let mut text = match serde_json::to_string(v) {
-        Ok(t) => t,
-        Err(e) => return problem(Error::internal(format!("serialising: {e}"))),
-    };
+/// JSON text of `v` with exact decimals spliced in verbatim.
+fn json_text(v: &Value, raw: &[String]) -> serde_json::Result<String> {
+    let mut text = serde_json::to_string(v)?;
     for (i, r) in raw.iter().enumerate() {
         text = text.replace(&format!("\"\\u0000qy-raw:{i}\""), r);
     }
+    Ok(text)
+}
+
+/// A JSON response; exact decimals are spliced in verbatim.
+fn json_response(status: StatusCode, v: &Value, raw: &[String]) -> Response {
+    let text = match json_text(v, raw) {
+        Ok(t) => t,
+        Err(e) => return problem(Error::internal(format!("serialising: {e}"))),
+    };
     let mut resp = (status, text).into_response();
     resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
     resp

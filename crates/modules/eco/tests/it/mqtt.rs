@@ -23,6 +23,7 @@ async fn a_frame_published_to_the_up_topic_is_stored_and_answered_on_the_down_to
         client_id: format!("qy-test-platform-{}", std::process::id()),
         group: format!("qy-test-{}", std::process::id()),
         persistent: false,
+        sta_base: "http://127.0.0.1/sta/v1.1".into(),
     };
     tokio::spawn(qy_eco::gateway::mqtt::run(config, gw.ingest.clone(), stop));
 
@@ -65,8 +66,13 @@ async fn a_sensorthings_observation_published_over_mqtt_is_stored() {
     let station = gw.station(&format!("QHSTA{}", std::process::id()), false).await;
     let (_stop_tx, stop) = tokio::sync::watch::channel(false);
     let group = format!("qy-test-sta-{}", std::process::id());
-    let config =
-        qy_eco::gateway::mqtt::MqttConfig { url: url.clone(), client_id: group.clone(), group, persistent: false };
+    let config = qy_eco::gateway::mqtt::MqttConfig {
+        url: url.clone(),
+        client_id: group.clone(),
+        group,
+        persistent: false,
+        sta_base: "http://127.0.0.1/sta/v1.1".into(),
+    };
     tokio::spawn(qy_eco::gateway::mqtt::run(config, gw.ingest.clone(), stop));
 
     let (host, port) = qy_eco::gateway::mqtt::parse_url(&url).unwrap();
@@ -96,4 +102,60 @@ async fn a_sensorthings_observation_published_over_mqtt_is_stored() {
             break;
         }
     }
+}
+
+#[tokio::test]
+async fn a_subscriber_receives_every_new_observation_as_a_sensorthings_entity() {
+    let Ok(url) = std::env::var("QY_TEST_MQTT_URL") else {
+        println!("skipped: QY_TEST_MQTT_URL not set");
+        return;
+    };
+    let gw = start(GatewayConfig::default()).await;
+    let mn = format!("QHNOTE{}", std::process::id());
+    let station = gw.station(&mn, false).await;
+    let (_stop_tx, stop) = tokio::sync::watch::channel(false);
+    let group = format!("qy-test-notify-{}", std::process::id());
+    let config = qy_eco::gateway::mqtt::MqttConfig {
+        url: url.clone(),
+        client_id: group.clone(),
+        group,
+        persistent: false,
+        sta_base: "http://qingyun.test/sta/v1.1".into(),
+    };
+    tokio::spawn(qy_eco::gateway::mqtt::run(config, gw.ingest.clone(), stop));
+
+    // A SensorThings client subscribes to one datastream, as §14.2.1 describes.
+    let (host, port) = qy_eco::gateway::mqtt::parse_url(&url).unwrap();
+    let (client, mut events) =
+        AsyncClient::new(MqttOptions::new(format!("qy-test-subscriber-{}", std::process::id()), host, port), 16);
+    let topic = qy_eco::sta::notify::datastream_topic(&format!("{station}~a34004~hour"));
+    client.subscribe(topic.clone(), QoS::AtMostOnce).await.unwrap();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    let mut sent = false;
+    let body = loop {
+        assert!(tokio::time::Instant::now() < deadline, "no notification on {topic}");
+        match tokio::time::timeout(Duration::from_secs(1), events.poll()).await {
+            Ok(Ok(Event::Incoming(Packet::SubAck(_)))) if !sent => {
+                // The platform's MQTT task has subscribed to the notices once it is connected.
+                tokio::time::sleep(Duration::from_millis(500)).await;
+                // The value arrives by HJ 212 over TCP, not by MQTT.
+                let mut logger = gw.connect().await;
+                logger.send(hourly(&mn, "20260115100000888", PW, "09", "75").as_bytes()).await;
+                let ack = logger.reply(Duration::from_secs(10)).await.expect("an answer");
+                assert_eq!(ack.cn, "9014");
+                sent = true;
+            }
+            Ok(Ok(Event::Incoming(Packet::Publish(p)))) => break String::from_utf8_lossy(&p.payload).into_owned(),
+            Ok(Ok(_)) | Err(_) => {}
+            Ok(Err(e)) => panic!("subscriber: {e}"),
+        }
+    };
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["result"], 75, "{body}");
+    assert_eq!(v["phenomenonTime"], "2026-01-15T01:00:00Z/2026-01-15T02:00:00Z");
+    assert_eq!(v["@iot.id"], format!("{station}~a34004~hour~1768438800000"));
+    assert!(v["@iot.selfLink"].as_str().unwrap().starts_with("http://qingyun.test/sta/v1.1/Observations('"));
+    // Our own notification on a create topic was not taken for a create (no duplicate refusal):
+    // exactly the one packet is stored.
+    assert_eq!(gw.count("eco_packet").await, 1);
 }
