@@ -74,6 +74,7 @@ pub fn messages(base: &str, notice: &Arc<Notice>) -> Vec<(String, String)> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::domain::observation::Period;
