@@ -107,18 +107,13 @@ struct IngestOptions {
 
 /// MNs of the bench stations start at this simulator index, clear of the demo's stations.
 const FIRST_INDEX: usize = 10_000;
-/// The synthetic station whose rows measure the raw insert limit (deleted afterwards).
-const RAW_MN: &str = "BENCHRAW0001";
-/// Rows per multi-row INSERT statement and per transaction of the raw insert.
-const RAW_ROWS_PER_STATEMENT: usize = 100;
+/// Rows per transaction of the raw insert (per statement: `Dialect::rows_per_statement`).
 const RAW_ROWS_PER_TX: usize = 500;
 /// Stop waiting when a connection gets no acknowledgement for this long.
 const ACK_STALL: Duration = Duration::from_secs(60);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// How often progress is reported on stderr.
 const PROGRESS_EVERY: Duration = Duration::from_secs(5);
-/// Packets kept as templates for the raw insert's rows.
-const TEMPLATE_PACKETS: usize = 1_000;
 /// Stations per `IN (…)` list.
 const IN_CHUNK: usize = 500;
 
@@ -243,9 +238,10 @@ async fn hj212_ingest(o: IngestOptions, config: &qy_server::Config) -> anyhow::R
     let built = Instant::now();
     let mut loads = Vec::with_capacity(stations.len());
     let mut observations: u64 = 0;
-    let mut templates: Vec<Observation> = Vec::new();
-    let mut template_packets = 0;
+    // Every packet's observations, per station, for the raw insert of the same rows.
+    let mut sent: Vec<Vec<Vec<Observation>>> = Vec::with_capacity(stations.len());
     for s in &stations {
+        let mut station_rows = Vec::with_capacity(usize::try_from(o.packets).unwrap_or(0));
         let mut load = StationLoad { qns: HashSet::new(), wire: Vec::new() };
         for k in 0..o.packets {
             let at = start + i64::try_from(k).unwrap_or(0) * period;
@@ -258,10 +254,7 @@ async fn hj212_ingest(o: IngestOptions, config: &qy_server::Config) -> anyhow::R
                 bail!("CN {} packet yields no observations", o.cn);
             };
             observations += items.len() as u64;
-            if template_packets < TEMPLATE_PACKETS {
-                templates.extend(items);
-                template_packets += 1;
-            }
+            station_rows.push(items);
             let Some(qn) = packet.qn else { bail!("simulator packet without QN") };
             if !load.qns.insert(qn.clone()) {
                 bail!("duplicate QN {qn} for station {}", s.mn);
@@ -269,6 +262,7 @@ async fn hj212_ingest(o: IngestOptions, config: &qy_server::Config) -> anyhow::R
             load.wire.extend_from_slice(frame.as_bytes());
         }
         loads.push(load);
+        sent.push(station_rows);
     }
     let total_packets = o.packets * o.stations as u64;
     eprintln!(
@@ -362,17 +356,25 @@ async fn hj212_ingest(o: IngestOptions, config: &qy_server::Config) -> anyhow::R
         bail!("{observations} observations acknowledged but only {stored} stored");
     }
 
-    // 5. The limit: the same number of rows bulk-inserted straight into the same table.
-    let raw_station = register_raw_station(&db, &eco, &regions, &stations).await?;
-    let rows = usize::try_from(observations).context("too many rows")?;
+    // 5. The limit: the same rows bulk-inserted straight into the same table. The run's rows
+    //    are deleted, then inserted again in the order they arrived (packet by packet, the
+    //    stations interleaved), so the limit pays for the same keys in the same indexes.
+    let mut rows: Vec<(&str, &Observation)> = Vec::with_capacity(usize::try_from(observations).unwrap_or(0));
+    for k in 0..usize::try_from(o.packets).unwrap_or(0) {
+        for (id, station_rows) in ids.iter().zip(&sent) {
+            rows.extend(station_rows.get(k).into_iter().flatten().map(|ob| (id.as_str(), ob)));
+        }
+    }
+    delete_run(&db, &ids, period_name, start, end).await?;
     eprintln!(
-        "bench: raw insert of {rows} rows ({RAW_ROWS_PER_STATEMENT} per statement, {RAW_ROWS_PER_TX} per transaction)"
+        "bench: raw insert of the run's {} rows ({} per statement, {RAW_ROWS_PER_TX} per transaction)",
+        rows.len(),
+        db.dialect().rows_per_positional_statement(10)
     );
-    let raw = raw_insert(&db, &raw_station, period_name, &templates, rows, start).await;
-    let cleanup =
-        query("DELETE FROM eco_observation WHERE station_id = $1").bind(&raw_station).execute(db.pool()).await;
-    let raw_seconds = raw?.as_secs_f64().max(1e-9);
-    cleanup.context("cannot delete the raw-insert rows")?;
+    let raw = raw_insert(&db, period_name, &rows).await.context(
+        "the raw insert failed after the run's rows were deleted for it: the bench stations miss those values",
+    )?;
+    let raw_seconds = raw.as_secs_f64().max(1e-9);
 
     let server_rss_mb = o.server_pid.and_then(|pid| {
         let hwm = proc_status_kib(pid, "VmHWM:");
@@ -492,56 +494,42 @@ async fn stored_observations(db: &Db, ids: &[String], period: &str, from: i64, t
     Ok(total)
 }
 
-/// The synthetic station the raw rows belong to (registered once, like a bench station).
-async fn register_raw_station(
-    db: &Db,
-    eco: &qy_eco::Eco,
-    regions: &qy_regions::StoreDirectory,
-    like: &[SimStation],
-) -> anyhow::Result<String> {
-    let Some(base) = like.first() else { bail!("no stations") };
-    let raw = SimStation { mn: RAW_MN.to_owned(), name: "基准测试 raw insert".to_owned(), ..base.clone() };
-    qy_eco::demo::register(eco, regions, std::slice::from_ref(&raw)).await.map_err(kerr)?;
-    let Some((st, _)) = qy_eco::store::station_by_mn(db, RAW_MN).await.map_err(kerr)? else {
-        bail!("cannot register the raw-insert station {RAW_MN}");
-    };
-    Ok(st.id)
+/// Deletes the run's observations of these stations (`[from, to)` of the period), so that
+/// the raw insert can write the same rows again.
+async fn delete_run(db: &Db, ids: &[String], period: &str, from: i64, to: i64) -> anyhow::Result<()> {
+    for chunk in ids.chunks(IN_CHUNK) {
+        let mut p = Params::new();
+        let sql = format!(
+            "DELETE FROM eco_observation WHERE period = {} AND time_ms >= {} AND time_ms < {} AND station_id IN ({})",
+            p.push(period),
+            p.push(from),
+            p.push(to),
+            chunk.iter().map(|id| p.push(id.as_str())).collect::<Vec<_>>().join(", ")
+        );
+        p.bind(&sql).execute(db.pool()).await.context("deleting the run's rows for the raw insert")?;
+    }
+    Ok(())
 }
 
-/// Inserts `rows` observation rows for `station_id` (values cycled from `templates`, one
-/// millisecond apart from `base_ms`) with multi-row INSERTs in transactions; returns the time.
-async fn raw_insert(
-    db: &Db,
-    station_id: &str,
-    period: &str,
-    templates: &[Observation],
-    rows: usize,
-    base_ms: i64,
-) -> anyhow::Result<Duration> {
-    if templates.is_empty() {
-        bail!("no observation to copy");
-    }
-    // Leftovers of an aborted run would collide with the primary key.
-    query("DELETE FROM eco_observation WHERE station_id = $1").bind(station_id).execute(db.pool()).await?;
+/// Inserts `rows` (station id, observation) in this order with multi-row INSERTs in
+/// transactions of `RAW_ROWS_PER_TX`; returns the time.
+async fn raw_insert(db: &Db, period: &str, rows: &[(&str, &Observation)]) -> anyhow::Result<Duration> {
     let now = SystemClock.now_ms();
+    let per_statement = db.dialect().rows_per_positional_statement(10);
     let t0 = Instant::now();
-    let mut done = 0usize;
-    while done < rows {
-        let tx_rows = RAW_ROWS_PER_TX.min(rows - done);
+    for tx_rows in rows.chunks(RAW_ROWS_PER_TX) {
         let mut tx = db.pool().begin().await?;
-        let mut in_tx = 0;
-        while in_tx < tx_rows {
-            let n = RAW_ROWS_PER_STATEMENT.min(tx_rows - in_tx);
-            let mut p = Params::new();
-            let values: Vec<String> = (done + in_tx..done + in_tx + n)
-                .map(|j| {
-                    let o = &templates[j % templates.len()];
+        for statement in tx_rows.chunks(per_statement) {
+            let mut p = Params::positional(db.dialect());
+            let values: Vec<String> = statement
+                .iter()
+                .map(|(station_id, o)| {
                     format!(
                         "({}, {}, {}, {}, {}, {}, {}, {}, {}, {})",
-                        p.push(station_id),
+                        p.push(*station_id),
                         p.push(o.factor.as_str()),
                         p.push(period),
-                        p.push(base_ms + i64::try_from(j).unwrap_or(0)),
+                        p.push(o.time_ms),
                         p.push(o.value.as_str()),
                         p.push_f64(o.value.parse::<f64>().unwrap_or(0.0)),
                         p.push(o.min.clone().map_or(qy_storage::Value::Null, Into::into)),
@@ -557,10 +545,8 @@ async fn raw_insert(
                 values.join(", ")
             );
             p.bind(&sql).execute(&mut *tx).await?;
-            in_tx += n;
         }
         tx.commit().await?;
-        done += tx_rows;
     }
     Ok(t0.elapsed())
 }

@@ -26,6 +26,8 @@ pub async fn serve(
         tokio::spawn(qy_eco::gateway::serve(listener, ingest, qy_eco::GatewayConfig::default(), stop_rx.clone()));
     }
     tokio::spawn(housekeeping(app.state.clone(), config.packet_retention_days, stop_rx.clone()));
+    // Hourly means from minute data, batched off the acknowledgement path.
+    tokio::spawn(app.ingest.clone().run_derivations(std::time::Duration::from_secs(10), stop_rx.clone()));
     if let Some(url) = config.mqtt_url.clone() {
         // The shared subscription spreads frames over the instances of one deployment.
         let mqtt = qy_eco::gateway::mqtt::MqttConfig {

@@ -33,6 +33,8 @@ impl From<i64> for Value {
 #[derive(Debug, Default, Clone)]
 pub struct Params {
     values: Vec<Value>,
+    /// Hand out `?` instead of `$N` (SQLite only; see `positional`).
+    anonymous: bool,
 }
 
 impl Params {
@@ -40,10 +42,27 @@ impl Params {
         Self::default()
     }
 
+    /// For large multi-row statements whose SQL uses every parameter exactly once, in the
+    /// order pushed: on SQLite the parameters are anonymous `?`, which sqlx binds in linear
+    /// time (it looks a `$N` parameter's name up with a linear scan per parameter, so a
+    /// statement of n `$N` parameters costs n² to bind, and as much again for SQLite to
+    /// parse); PostgreSQL keeps `$N`.
+    pub fn positional(dialect: crate::Dialect) -> Self {
+        Self { values: Vec::new(), anonymous: dialect == crate::Dialect::Sqlite }
+    }
+
+    fn placeholder(&self) -> String {
+        if self.anonymous {
+            "?".to_owned()
+        } else {
+            format!("${}", self.values.len())
+        }
+    }
+
     /// Adds a value and returns its parameter (`$3`).
     pub fn push(&mut self, v: impl Into<Value>) -> String {
         self.values.push(v.into());
-        format!("${}", self.values.len())
+        self.placeholder()
     }
 
     /// Adds every value and returns their parameters as an `IN (…)` list: `$3, $4, $5`.
@@ -59,7 +78,7 @@ impl Params {
     /// Adds a floating-point value (measurements for range queries; never money).
     pub fn push_f64(&mut self, v: f64) -> String {
         self.values.push(Value::Float(v));
-        format!("${}", self.values.len())
+        self.placeholder()
     }
 
     /// Binds every collected value onto a query built from SQL that used the parameters.
@@ -85,5 +104,19 @@ pub fn bind_f64_or_null<'q>(q: Query<'q, Any, AnyArguments<'q>>, v: Option<f64>)
     match v {
         Some(x) => q.bind(x),
         None => q.bind(None::<f32>),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Params;
+    use crate::Dialect;
+
+    #[test]
+    fn positional_parameters_are_anonymous_on_sqlite_only() {
+        let mut s = Params::positional(Dialect::Sqlite);
+        assert_eq!((s.push("a"), s.push_f64(1.5)), ("?".to_owned(), "?".to_owned()));
+        let mut p = Params::positional(Dialect::Postgres);
+        assert_eq!((p.push("a"), p.push(2_i64)), ("$1".to_owned(), "$2".to_owned()));
     }
 }

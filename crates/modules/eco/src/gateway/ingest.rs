@@ -50,6 +50,8 @@ pub struct Ingest {
     writer: super::writer::Writer,
     stations: Mutex<HashMap<String, Known>>,
     reassembler: Mutex<Reassembler>,
+    /// Hours (station id, start) whose means from minute data are due, with the station.
+    pending_hours: Mutex<std::collections::BTreeMap<(String, i64), Known>>,
     /// Newly stored observations, for SensorThings MQTT subscribers (`sta::notify`).
     notices: tokio::sync::broadcast::Sender<Arc<Notice>>,
 }
@@ -64,6 +66,7 @@ impl Ingest {
             clock,
             stations: Mutex::new(HashMap::new()),
             reassembler: Mutex::new(Reassembler::new(ReassemblyConfig::default())),
+            pending_hours: Mutex::new(std::collections::BTreeMap::new()),
             notices: tokio::sync::broadcast::channel(NOTICE_BACKLOG).0,
         }
     }
@@ -202,24 +205,57 @@ impl Ingest {
             for t in hours {
                 self.derive_hourly(known, t).await;
             }
-            // Minute data: once an hour has enough minutes, its hourly means follow (for the
-            // factors the station sends no hourly value of its own).
+            // Minute data: once an hour may have enough minutes, its hourly means follow (for
+            // the factors the station sends no hourly value of its own). Every later minute
+            // would redo them, so the hour is only marked here and derived once per round of
+            // `derive_pending`, off the acknowledgement's path.
             let hour = 3_600_000;
-            let late_minutes: std::collections::BTreeSet<i64> = items
+            let late_minutes = items
                 .iter()
                 .filter(|o| o.period == Period::Minute && o.time_ms.rem_euclid(hour) >= 44 * 60_000)
-                .map(|o| o.time_ms - o.time_ms.rem_euclid(hour))
-                .collect();
-            for h in late_minutes {
-                match crate::daily::update_hour_from_minutes(&self.db, &known.station_id, h, self.clock.now_ms()).await
-                {
-                    Ok(0) => {}
-                    Ok(_) => self.derive_hourly(known, h).await,
-                    Err(e) => tracing::warn!(code = %e.code, "hourly means from minute data not derived"),
+                .map(|o| o.time_ms - o.time_ms.rem_euclid(hour));
+            if let Ok(mut pending) = self.pending_hours.lock() {
+                for h in late_minutes {
+                    pending.entry((known.station_id.clone(), h)).or_insert_with(|| known.clone());
                 }
             }
         }
         Ok(new)
+    }
+
+    /// Derives the hourly means (and then the hourly indices) of every hour that received late
+    /// minute data since the last call.
+    pub async fn derive_pending(&self) {
+        let pending = match self.pending_hours.lock() {
+            Ok(mut p) => std::mem::take(&mut *p),
+            Err(_) => return,
+        };
+        for ((station_id, h), known) in pending {
+            match crate::daily::update_hour_from_minutes(&self.db, &station_id, h, self.clock.now_ms()).await {
+                Ok(0) => {}
+                Ok(_) => self.derive_hourly(&known, h).await,
+                Err(e) => tracing::warn!(code = %e.code, "hourly means from minute data not derived"),
+            }
+        }
+    }
+
+    /// Runs `derive_pending` every `every` until `stop`, and once more then.
+    pub async fn run_derivations(
+        self: Arc<Self>,
+        every: std::time::Duration,
+        mut stop: tokio::sync::watch::Receiver<bool>,
+    ) {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                _ = tick.tick() => self.derive_pending().await,
+                _ = stop.changed() => {
+                    self.derive_pending().await;
+                    return;
+                }
+            }
+        }
     }
 
     /// Recomputes the hourly indices of one hour of station `mn` (after a value was changed or

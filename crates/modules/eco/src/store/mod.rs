@@ -118,11 +118,13 @@ pub async fn store_upload(db: &Db, u: &Upload<'_>) -> Result<bool> {
 /// uploads that arrive together). Returns, per upload, whether it was new.
 pub async fn store_uploads(db: &Db, uploads: &[Upload<'_>]) -> Result<Vec<bool>> {
     let mut tx = db.pool().begin().await.store()?;
-    // The packets, a few hundred per statement; RETURNING names the ones that were new (a
+    // Multi-row statements throughout, each placeholder used once in order (positional
+    // parameters bind in linear time). The packets first; RETURNING names the ones that were new (a
     // retransmission, or a repeat inside the batch, conflicts and is not returned).
     let mut inserted: std::collections::HashSet<(String, String, String)> = std::collections::HashSet::new();
-    for chunk in uploads.chunks(200) {
-        let mut p = Params::new();
+    let dialect = db.dialect();
+    for chunk in uploads.chunks(dialect.rows_per_positional_statement(6)) {
+        let mut p = Params::positional(dialect);
         let values: Vec<String> = chunk
             .iter()
             .map(|u| {
@@ -160,8 +162,8 @@ pub async fn store_uploads(db: &Db, uploads: &[Upload<'_>]) -> Result<Vec<bool>>
         .flat_map(|(u, _)| u.observations.iter().map(move |o| (u, o)))
         .filter(|(u, o)| seen.insert((u.station_id, o.factor.as_str(), o.period.as_str(), o.time_ms)))
         .collect();
-    for chunk in rows.chunks(100) {
-        let mut p = Params::new();
+    for chunk in rows.chunks(dialect.rows_per_positional_statement(10)) {
+        let mut p = Params::positional(dialect);
         let values: Vec<String> = chunk
             .iter()
             .map(|(u, o)| {
@@ -203,8 +205,8 @@ pub async fn store_uploads(db: &Db, uploads: &[Upload<'_>]) -> Result<Vec<bool>>
         }
     }
     let latest: Vec<_> = newest.into_iter().collect();
-    for chunk in latest.chunks(100) {
-        let mut p = Params::new();
+    for chunk in latest.chunks(dialect.rows_per_positional_statement(6)) {
+        let mut p = Params::positional(dialect);
         let values: Vec<String> = chunk
             .iter()
             .map(|((station, factor, period), o)| {
@@ -236,14 +238,21 @@ pub async fn store_uploads(db: &Db, uploads: &[Upload<'_>]) -> Result<Vec<bool>>
             *e = (u.received_at, u.peer);
         }
     }
-    for (station, (at, peer)) in stations {
-        query("UPDATE eco_station SET last_packet_at = $1, last_peer = $2 WHERE id = $3")
-            .bind(at)
-            .bind(peer)
-            .bind(station)
-            .execute(&mut *tx)
-            .await
-            .store()?;
+    // One statement per chunk, not one per station (VALUES columns are named column1…
+    // in SQLite and PostgreSQL alike).
+    let stations: Vec<_> = stations.into_iter().collect();
+    for chunk in stations.chunks(dialect.rows_per_positional_statement(3)) {
+        let mut p = Params::positional(dialect);
+        let values: Vec<String> = chunk
+            .iter()
+            .map(|(station, (at, peer))| format!("({}, {}, {})", p.push(*station), p.push(*at), p.push(*peer)))
+            .collect();
+        let sql = format!(
+            "UPDATE eco_station SET last_packet_at = v.column2, last_peer = v.column3 FROM (VALUES {}) AS v \
+             WHERE eco_station.id = v.column1",
+            values.join(", ")
+        );
+        p.bind(&sql).execute(&mut *tx).await.store()?;
     }
     tx.commit().await.store()?;
     Ok(fresh)

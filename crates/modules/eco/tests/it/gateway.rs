@@ -242,6 +242,15 @@ async fn a_batch_with_a_repeated_packet_stores_it_once_and_reports_which_were_ne
     assert_eq!(qy_eco::store::store_uploads(&gw.db, &batch).await.unwrap(), [true, false, true]);
     assert_eq!(qy_eco::store::store_uploads(&gw.db, &[upload(&id, "Q2", &b)]).await.unwrap(), [false]);
     assert_eq!(gw.count("eco_packet").await, 2);
+    // Each station of a batch records its newest packet (one statement for the batch).
+    let other = gw.station("QH632801A012", false).await;
+    let later = qy_eco::store::Upload { received_at: 7, ..upload(&other, "Q3", &a) };
+    qy_eco::store::store_uploads(&gw.db, &[upload(&id, "Q4", &a), later]).await.unwrap();
+    let last = |sid: String| {
+        let db = gw.db.clone();
+        async move { qy_eco::store::station(&db, &sid).await.unwrap().and_then(|s| s.last_packet_at) }
+    };
+    assert_eq!((last(id.clone()).await, last(other.clone()).await), (Some(1), Some(7)));
 }
 
 #[tokio::test]
@@ -265,9 +274,12 @@ async fn enough_minute_data_yields_an_hourly_mean_until_the_station_sends_its_ow
         let id = id.clone();
         async move { qy_eco::store::valid_hourly(&db, &id, &["a34004"], hour_ms, hour_ms + 1).await.unwrap() }
     };
+    gw.ingest.derive_pending().await;
     assert!(hourly(&gw).await.is_empty(), "44 minutes are not enough (GB 3095-2012: 45)");
     c.send(frame(44, 50).as_bytes()).await;
     c.reply(WAIT).await.expect("ack");
+    // The server derives pending hours every few seconds; the test does it now.
+    gw.ingest.derive_pending().await;
     let derived = hourly(&gw).await;
     // (44 × 40 + 50) / 45 = 40.222…
     assert_eq!(derived.first().map(|(_, _, v)| v.as_str()), Some("40.222"));
