@@ -72,6 +72,11 @@ pub enum BenchCommand {
     /// events_per_s, ratio_to_raw_insert (the same event texts bulk-inserted into the same
     /// store), p50_ms / p99_ms and peak_rss_mb, each beside its target.
     EpcisCapture(crate::bench_epcis::EpcisArgs),
+    /// The SensorThings workload (single-observation POSTs, or the latest observation of 100
+    /// datastreams) with a Rust client against any STA 1.1 service root on 127.0.0.1, ours or
+    /// a peer's, seeded beforehand (crates/modules/eco/bench/sta_bench.py). Prints one JSON
+    /// object: per_s, p50_ms / p99_ms, and the server's CPU seconds with --server-pid.
+    Sta(crate::bench_sta::StaArgs),
 }
 
 pub async fn run(cmd: BenchCommand, config: &qy_server::Config) -> anyhow::Result<ExitCode> {
@@ -94,6 +99,7 @@ pub async fn run(cmd: BenchCommand, config: &qy_server::Config) -> anyhow::Resul
         BenchCommand::Credit(args) => crate::bench_credit::run(args, config).await,
         BenchCommand::Catalog(args) => crate::bench_catalog::run(args, config).await,
         BenchCommand::EpcisCapture(args) => crate::bench_epcis::run(args, config).await,
+        BenchCommand::Sta(args) => crate::bench_sta::run(args).await,
     }
 }
 

@@ -5,6 +5,7 @@ mod bench_catalog;
 mod bench_credit;
 mod bench_epcis;
 mod bench_kit;
+mod bench_sta;
 mod tools;
 
 // glibc's malloc raises its mmap threshold after the first large free, and then keeps every

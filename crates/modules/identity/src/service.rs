@@ -23,6 +23,20 @@ pub struct Identity {
     pub sealer: Sealer,
 }
 
+/// How long a resolved API bearer token is reused without asking the store. A logout, a
+/// revoked token or a disabled account on this instance takes effect at once (the cache is
+/// cleared); made on another instance sharing the database, within this time.
+const BEARER_CACHE_MS: i64 = 5_000;
+/// Entries kept at most; the cache is emptied when it would grow beyond.
+const BEARER_CACHE_MAX: usize = 10_000;
+
+/// token hash → (resolved at, the result). One for the whole process, because handlers build
+/// an `Identity` handle per request: a logout through one handle must clear what the
+/// authenticator's handle cached. Token hashes are unique, so servers sharing a process
+/// (tests) cannot see each other's entries.
+type BearerCache = std::collections::HashMap<String, (i64, Authenticated)>;
+static BEARER_CACHE: std::sync::LazyLock<std::sync::Mutex<BearerCache>> = std::sync::LazyLock::new(Default::default);
+
 /// What the first start created.
 #[derive(Debug, Default)]
 pub struct Bootstrap {
@@ -105,16 +119,45 @@ impl Identity {
     }
 
     pub async fn logout(&self, token: &str) -> Result<()> {
+        self.forget_bearers();
         store::delete_session(&self.db, &crypto::token_hash(token)).await
     }
 
-    /// Resolves a session token or personal access token.
+    /// Drops every cached bearer resolution (after a change to accounts or tokens).
+    fn forget_bearers(&self) {
+        if let Ok(mut c) = BEARER_CACHE.lock() {
+            c.clear();
+        }
+    }
+
+    /// Resolves a session token or personal access token. API bearers (`web == false`) are
+    /// cached for `BEARER_CACHE_MS`: a SensorThings client or data logger sends one request
+    /// after another with the same token, and each resolution is three or four queries.
     pub async fn authenticate(&self, token: &str, web: bool) -> Result<Option<Authenticated>> {
         let now = self.clock.now_ms();
         let hash = crypto::token_hash(token);
+        if web {
+            return self.resolve(token, &hash, web, now).await;
+        }
+        let cached = BEARER_CACHE.lock().ok().and_then(|c| c.get(&hash).cloned());
+        if let Some((at, auth)) = cached {
+            if now.saturating_sub(at) < BEARER_CACHE_MS {
+                return Ok(Some(auth));
+            }
+        }
+        let resolved = self.resolve(token, &hash, web, now).await?;
+        if let (Some(auth), Ok(mut c)) = (&resolved, BEARER_CACHE.lock()) {
+            if c.len() >= BEARER_CACHE_MAX {
+                c.clear();
+            }
+            c.insert(hash, (now, auth.clone()));
+        }
+        Ok(resolved)
+    }
+
+    async fn resolve(&self, token: &str, hash: &str, web: bool, now: i64) -> Result<Option<Authenticated>> {
         if token.starts_with(SESSION_PREFIX) {
-            let Some((account_id, csrf)) =
-                store::session(&self.db, &hash, if web { "web" } else { "api" }, now).await?
+            let Some((account_id, csrf)) = store::session(&self.db, hash, if web { "web" } else { "api" }, now).await?
             else {
                 return Ok(None);
             };
@@ -124,7 +167,7 @@ impl Identity {
                 .map(|p| p.map(|(principal, locale)| Authenticated { principal, csrf_token: csrf, locale }));
         }
         if token.starts_with(TOKEN_PREFIX) && !web {
-            let Some((account_id, t)) = store::live_token(&self.db, &hash, now).await? else {
+            let Some((account_id, t)) = store::live_token(&self.db, hash, now).await? else {
                 return Ok(None);
             };
             store::touch_token(&self.db, &t.id, now).await?;
@@ -407,6 +450,7 @@ impl Identity {
             return Err(Error::bad_request("identity.cannot_disable_self", "you cannot disable your own account"));
         }
         store::set_disabled(&self.db, id, disabled).await?;
+        self.forget_bearers();
         Ok(Account { disabled, ..account })
     }
 
@@ -444,7 +488,9 @@ impl Identity {
     }
 
     pub async fn set_locale(&self, account_id: &str, locale: &str) -> Result<()> {
-        store::set_locale(&self.db, account_id, locale).await
+        store::set_locale(&self.db, account_id, locale).await?;
+        self.forget_bearers();
+        Ok(())
     }
 
     // ---- departments and roles -----------------------------------------------------------
@@ -575,6 +621,7 @@ impl Identity {
 
     pub async fn revoke_token(&self, by: &Principal, id: &str) -> Result<()> {
         if store::revoke_token(&self.db, &by.account_id, id, self.clock.now_ms()).await? {
+            self.forget_bearers();
             Ok(())
         } else {
             Err(Error::not_found("identity.token_not_found", "no such live token of yours"))

@@ -55,10 +55,14 @@ async fn county_staff_cannot_read_or_change_another_countys_staff_but_an_operato
     assert_eq!(create.status, StatusCode::FORBIDDEN, "{}", create.body);
 
     assert_eq!(app.get(&format!("/api/v1/identity/accounts/{b_id}"), Some(&admin)).await.status, StatusCode::OK);
+    // b's bearer token works (and is now cached) until b is disabled, then at once no more.
+    let b_token = app.login("delingha.officer", PW).await;
+    assert_eq!(app.get("/api/v1/identity/me", Some(&b_token)).await.status, StatusCode::OK);
     let off = app
         .send_json("PATCH", &format!("/api/v1/identity/accounts/{b_id}"), Some(&admin), &json!({"disabled": true}))
         .await;
     assert_eq!(off.json()["disabled"], true);
+    assert_eq!(app.get("/api/v1/identity/me", Some(&b_token)).await.status, StatusCode::UNAUTHORIZED);
 
     // Staff listing is bounded by the region subtree.
     let list = app.get("/api/v1/identity/accounts", Some(&golmud_token)).await.json();

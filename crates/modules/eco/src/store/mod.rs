@@ -119,11 +119,14 @@ pub async fn store_upload(db: &Db, u: &Upload<'_>) -> Result<bool> {
 pub async fn store_uploads(db: &Db, uploads: &[Upload<'_>]) -> Result<Vec<bool>> {
     let mut tx = db.pool().begin().await.store()?;
     // Multi-row statements throughout, each placeholder used once in order (positional
-    // parameters bind in linear time). The packets first; RETURNING names the ones that were new (a
+    // parameters bind in linear time). Only full-size statements stay in the connection's
+    // statement cache: a prepared statement of a few thousand parameters is large, and every
+    // remainder size would otherwise be cached too. The packets first; RETURNING names the ones that were new (a
     // retransmission, or a repeat inside the batch, conflicts and is not returned).
     let mut inserted: std::collections::HashSet<(String, String, String)> = std::collections::HashSet::new();
     let dialect = db.dialect();
-    for chunk in uploads.chunks(dialect.rows_per_positional_statement(6)) {
+    let per = dialect.rows_per_positional_statement(6);
+    for chunk in uploads.chunks(per) {
         let mut p = Params::positional(dialect);
         let values: Vec<String> = chunk
             .iter()
@@ -144,7 +147,7 @@ pub async fn store_uploads(db: &Db, uploads: &[Upload<'_>]) -> Result<Vec<bool>>
              ON CONFLICT (station_id, qn, cn) DO NOTHING RETURNING station_id, qn, cn",
             values.join(", ")
         );
-        for r in p.bind(&sql).fetch_all(&mut *tx).await.store()? {
+        for r in p.bind(&sql).persistent(chunk.len() == per).fetch_all(&mut *tx).await.store()? {
             inserted.insert((r.try_get(0).store()?, r.try_get(1).store()?, r.try_get(2).store()?));
         }
     }
@@ -162,7 +165,8 @@ pub async fn store_uploads(db: &Db, uploads: &[Upload<'_>]) -> Result<Vec<bool>>
         .flat_map(|(u, _)| u.observations.iter().map(move |o| (u, o)))
         .filter(|(u, o)| seen.insert((u.station_id, o.factor.as_str(), o.period.as_str(), o.time_ms)))
         .collect();
-    for chunk in rows.chunks(dialect.rows_per_positional_statement(10)) {
+    let per = dialect.rows_per_positional_statement(10);
+    for chunk in rows.chunks(per) {
         let mut p = Params::positional(dialect);
         let values: Vec<String> = chunk
             .iter()
@@ -193,7 +197,7 @@ pub async fn store_uploads(db: &Db, uploads: &[Upload<'_>]) -> Result<Vec<bool>>
              WHERE eco_observation.derived = 1",
             values.join(", ")
         );
-        p.bind(&sql).execute(&mut *tx).await.store()?;
+        p.bind(&sql).persistent(chunk.len() == per).execute(&mut *tx).await.store()?;
     }
     // Latest values: one row per (station, factor, period) — the newest of the batch — because
     // one upsert statement may not touch the same row twice (PostgreSQL).
@@ -205,7 +209,8 @@ pub async fn store_uploads(db: &Db, uploads: &[Upload<'_>]) -> Result<Vec<bool>>
         }
     }
     let latest: Vec<_> = newest.into_iter().collect();
-    for chunk in latest.chunks(dialect.rows_per_positional_statement(6)) {
+    let per = dialect.rows_per_positional_statement(6);
+    for chunk in latest.chunks(per) {
         let mut p = Params::positional(dialect);
         let values: Vec<String> = chunk
             .iter()
@@ -228,7 +233,7 @@ pub async fn store_uploads(db: &Db, uploads: &[Upload<'_>]) -> Result<Vec<bool>>
              value = excluded.value, flag = excluded.flag WHERE excluded.time_ms >= eco_latest.time_ms",
             values.join(", ")
         );
-        p.bind(&sql).execute(&mut *tx).await.store()?;
+        p.bind(&sql).persistent(chunk.len() == per).execute(&mut *tx).await.store()?;
     }
     // Last packet per station (the batch's newest).
     let mut stations: std::collections::BTreeMap<&str, (i64, &str)> = std::collections::BTreeMap::new();
@@ -241,7 +246,8 @@ pub async fn store_uploads(db: &Db, uploads: &[Upload<'_>]) -> Result<Vec<bool>>
     // One statement per chunk, not one per station (VALUES columns are named column1…
     // in SQLite and PostgreSQL alike).
     let stations: Vec<_> = stations.into_iter().collect();
-    for chunk in stations.chunks(dialect.rows_per_positional_statement(3)) {
+    let per = dialect.rows_per_positional_statement(3);
+    for chunk in stations.chunks(per) {
         let mut p = Params::positional(dialect);
         let values: Vec<String> = chunk
             .iter()
@@ -252,7 +258,7 @@ pub async fn store_uploads(db: &Db, uploads: &[Upload<'_>]) -> Result<Vec<bool>>
              WHERE eco_station.id = v.column1",
             values.join(", ")
         );
-        p.bind(&sql).execute(&mut *tx).await.store()?;
+        p.bind(&sql).persistent(chunk.len() == per).execute(&mut *tx).await.store()?;
     }
     tx.commit().await.store()?;
     Ok(fresh)
