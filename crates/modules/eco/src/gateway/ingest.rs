@@ -49,6 +49,8 @@ pub struct Ingest {
     pub alerts: Arc<crate::alerts::Alerts>,
     writer: super::writer::Writer,
     stations: Mutex<HashMap<String, Known>>,
+    /// Registry entries by station id (SensorThings writes name stations by id), with when.
+    stations_by_id: Mutex<HashMap<String, (i64, crate::domain::station::Station)>>,
     reassembler: Mutex<Reassembler>,
     /// Hours (station id, start) whose means from minute data are due, with the station.
     pending_hours: Mutex<std::collections::BTreeMap<(String, i64), Known>>,
@@ -65,6 +67,7 @@ impl Ingest {
             db,
             clock,
             stations: Mutex::new(HashMap::new()),
+            stations_by_id: Mutex::new(HashMap::new()),
             reassembler: Mutex::new(Reassembler::new(ReassemblyConfig::default())),
             pending_hours: Mutex::new(std::collections::BTreeMap::new()),
             notices: tokio::sync::broadcast::channel(NOTICE_BACKLOG).0,
@@ -86,6 +89,24 @@ impl Ingest {
         if let Ok(mut m) = self.stations.lock() {
             m.remove(mn);
         }
+        if let Ok(mut m) = self.stations_by_id.lock() {
+            m.clear();
+        }
+    }
+
+    /// A station of the registry by id, cached like the gateway's entries by MN.
+    pub async fn station(&self, id: &str) -> qy_kernel::Result<Option<crate::domain::station::Station>> {
+        let now = self.clock.now_ms();
+        if let Some((at, s)) = self.stations_by_id.lock().ok().and_then(|m| m.get(id).cloned()) {
+            if now.saturating_sub(at) < STATION_CACHE_MS {
+                return Ok(Some(s));
+            }
+        }
+        let found = store::station(&self.db, id).await?;
+        if let (Some(s), Ok(mut m)) = (&found, self.stations_by_id.lock()) {
+            m.insert(id.to_owned(), (now, s.clone()));
+        }
+        Ok(found)
     }
 
     async fn known(&self, mn: &str) -> Result<Option<Known>, String> {

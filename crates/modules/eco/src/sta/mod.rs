@@ -281,13 +281,12 @@ async fn write(
             _ => None,
         };
         let path_station = if path_ds.is_none() { scope.station_id.clone() } else { None };
-        let id = write::create(cx, principal, path_ds, path_station, &parse_json(bytes)?).await?;
+        let (id, row) = write::create(cx, principal, path_ds, path_station, &parse_json(bytes)?).await?;
         let mut out = Out { raw: Vec::new(), queries: 0 };
-        let seg = query::Seg { name: "Observations".into(), key: Some(id.clone()) };
-        let body = match read::get(cx, &[seg], &query::Options::default(), &[], &mut out).await? {
-            Answer::Json(v) => v,
-            _ => Value::Null,
-        };
+        // Rendered from the row just stored rather than read back: one query less per POST.
+        let rendered =
+            read::render_rows(cx, Set::Observations, &[Row::Obs(row)], &query::Options::default(), &mut out).await?;
+        let body = rendered.into_iter().next().unwrap_or(Value::Null);
         let mut r = json_response(StatusCode::CREATED, &body, &out.raw);
         if let Ok(v) = HeaderValue::from_str(&model::self_link(&cx.base, Set::Observations, &id)) {
             r.headers_mut().insert(header::LOCATION, v);

@@ -57,7 +57,7 @@ pub async fn create(
     let body: Value = serde_json::from_slice(payload)
         .map_err(|e| Error::bad_request("sta.invalid_entity", format!("the payload is not JSON: {e}")))?;
     let cx = Cx { db: db.clone(), now, base: String::new(), ingest: ingest.clone() };
-    super::write::create(&cx, &broker_principal(), Some(key), None, &body).await
+    super::write::create(&cx, &broker_principal(), Some(key), None, &body).await.map(|(id, _)| id)
 }
 
 #[cfg(test)]

@@ -179,7 +179,7 @@ async fn station_for(cx: &Cx, key: &DsKey) -> Result<Station> {
             format!("no datastream {}: the station must exist and the factor be a catalogue code", key.id()),
         )
     };
-    let station = store::station(&cx.db, &key.station_id).await?.ok_or_else(unknown)?;
+    let station = cx.ingest.station(&key.station_id).await?.ok_or_else(unknown)?;
     if model::factor_entry(&key.factor).is_none() && read::entity(cx, Set::Datastreams, &key.id()).await?.is_none() {
         return Err(unknown());
     }
@@ -261,7 +261,7 @@ pub async fn create(
     path_ds: Option<DsKey>,
     path_station: Option<String>,
     body: &Value,
-) -> Result<String> {
+) -> Result<(String, ObsRow)> {
     let Value::Object(m) = body else { return Err(invalid("an Observation is a JSON object")) };
     if let Some(k) = m.keys().find(|k| !OBS_KEYS.contains(&k.as_str()) && !k.ends_with("@iot.navigationLink")) {
         return Err(invalid(format!("unknown or unsupported Observation property {k:?}")));
@@ -312,8 +312,21 @@ pub async fn create(
             format!("{} already has a value at {}; PATCH it instead", key.id(), format_time(time_ms)),
         ));
     }
-    store_values(cx, &station, &key, &[NewObs { time_ms, value, flag, min, max }], &body.to_string()).await?;
-    Ok(id)
+    let new = NewObs { time_ms, value, flag, min, max };
+    store_values(cx, &station, &key, std::slice::from_ref(&new), &body.to_string()).await?;
+    // The stored row as a GET would read it back (received at `cx.now`, see store_values).
+    let row = ObsRow {
+        station_id: key.station_id.clone(),
+        factor: key.factor.clone(),
+        period: key.period.as_str().to_owned(),
+        time_ms,
+        value: new.value,
+        min: new.min,
+        max: new.max,
+        flag: new.flag,
+        received_at: cx.now,
+    };
+    Ok((id, row))
 }
 
 /// POST /CreateObservations (data-array extension): one self link or `error …` per row.

@@ -498,6 +498,8 @@ async fn observations_are_created_changed_and_deleted_through_the_gateway_path()
     let oid = format!("{ds_id}~1768449600000");
     assert_eq!(r.headers[header::LOCATION], format!("http://sta.test/sta/v1.1/Observations('{oid}')"));
     assert_eq!(r.json()["result"], 120.5);
+    // The answer is rendered from the stored row, exactly as a GET reads it back.
+    assert_eq!(r.json(), get(&app, &format!("/Observations('{oid}')")).await.json());
     // Same path as the gateway: raw packet kept with a synthetic QN, latest value moved.
     let latest = qy_eco::store::latest(&gw.db, Some(&a), None).await.unwrap();
     assert!(latest.iter().any(|l| l.factor == "a34004" && l.value == "120.5"), "{latest:?}");
