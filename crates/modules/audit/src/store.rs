@@ -57,37 +57,104 @@ async fn max_seq(conn: &mut AnyConnection) -> Result<Option<i64>> {
     row.try_get("m").store()
 }
 
-/// Appends one row in one transaction: reads `audit_head`, hashes the next row onto it,
-/// inserts it and moves the head. On PostgreSQL an advisory lock serializes appenders; on
-/// SQLite `BEGIN IMMEDIATE` takes the write lock before the head is read.
+/// The head this process last appended, per database (URL). With it an append skips the
+/// advisory lock and the head read: its head update is a compare-and-set on that head, so if
+/// anything else appended meanwhile (another instance, the CLI, a concurrent request) the
+/// update matches no row and the append is redone from the store's head.
+static LAST_HEAD: std::sync::LazyLock<std::sync::Mutex<std::collections::HashMap<String, Head>>> =
+    std::sync::LazyLock::new(Default::default);
+
+fn cached_head(db: &Db) -> Option<Head> {
+    LAST_HEAD.lock().ok().and_then(|m| m.get(db.redacted_url()).cloned())
+}
+
+fn remember_head(db: &Db, head: Option<Head>) {
+    if let Ok(mut m) = LAST_HEAD.lock() {
+        match head {
+            Some(h) => m.insert(db.redacted_url().to_owned(), h),
+            None => m.remove(db.redacted_url()),
+        };
+    }
+}
+
+/// Appends one row in one transaction, chained onto `audit_head`, and moves the head. The
+/// head moves by compare-and-set (`WHERE seq = … AND hash = …`), so appenders that raced
+/// serialize on the head row and the loser starts again; on PostgreSQL the slow path also
+/// takes an advisory lock, on SQLite `BEGIN IMMEDIATE` takes the write lock first.
 ///
 /// The chain continues from `audit_head`, never from the log's last row, so rows deleted
 /// at the end stay detectable after later appends. When the head is missing but the log
 /// has rows (tampering), the append fails (`audit.head_missing`) rather than hide it.
 pub async fn append(db: &Db, at_ms: i64, entry: &AuditEntry) -> Result<Entry> {
+    if let Some(head) = cached_head(db) {
+        if let Some(row) = append_onto(db, Some(head), at_ms, entry).await? {
+            return Ok(row);
+        }
+        remember_head(db, None);
+    }
+    for _ in 0..8 {
+        if let Some(row) = append_onto(db, None, at_ms, entry).await? {
+            return Ok(row);
+        }
+    }
+    Err(Error::new(ErrorKind::Unavailable, "store.conflict", "the audit head kept moving; retry"))
+}
+
+/// One attempt onto the `cached` head, or onto the head read under the append lock. `None`
+/// when the head is no longer the one used.
+async fn append_onto(db: &Db, cached: Option<Head>, at_ms: i64, entry: &AuditEntry) -> Result<Option<Entry>> {
     let begin = match db.dialect() {
         Dialect::Sqlite => "BEGIN IMMEDIATE",
         Dialect::Postgres => "BEGIN",
     };
     let mut tx = db.pool().begin_with(begin).await.map_err(db_err)?;
-    if db.dialect() == Dialect::Postgres {
-        qy_storage::sqlx::query("SELECT pg_advisory_xact_lock($1)")
-            .bind(APPEND_LOCK_KEY)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
-    }
-    let head = read_head(&mut tx).await?;
-    if head.is_none() {
-        if let Some(m) = max_seq(&mut tx).await? {
-            return Err(Error::new(
-                ErrorKind::Internal,
-                "audit.head_missing",
-                format!("audit_head is missing though audit_log holds rows up to seq {m}; the log was tampered with (run `qingyun audit verify`)"),
-            ));
+    let head = match cached {
+        Some(h) => Some(h),
+        None => {
+            if db.dialect() == Dialect::Postgres {
+                qy_storage::sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                    .bind(APPEND_LOCK_KEY)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+            }
+            let head = read_head(&mut tx).await?;
+            if head.is_none() {
+                if let Some(m) = max_seq(&mut tx).await? {
+                    return Err(Error::new(
+                        ErrorKind::Internal,
+                        "audit.head_missing",
+                        format!("audit_head is missing though audit_log holds rows up to seq {m}; the log was tampered with (run `qingyun audit verify`)"),
+                    ));
+                }
+            }
+            head
         }
-    }
+    };
     let row = Entry::next(head.as_ref(), at_ms, entry);
+    // The head first: a racing appender waits here for the row lock, then matches nothing.
+    let moved = match &head {
+        Some(h) => {
+            qy_storage::sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1 AND seq = $3 AND hash = $4")
+                .bind(row.seq)
+                .bind(row.hash.as_str())
+                .bind(h.seq)
+                .bind(h.hash.as_str())
+        }
+        None => qy_storage::sqlx::query(
+            "INSERT INTO audit_head (id, seq, hash) VALUES (1, $1, $2) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(row.seq)
+        .bind(row.hash.as_str()),
+    }
+    .execute(&mut *tx)
+    .await
+    .map_err(db_err)?
+    .rows_affected();
+    if moved != 1 {
+        tx.rollback().await.map_err(db_err)?;
+        return Ok(None);
+    }
     let sql = format!("INSERT INTO audit_log ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)");
     qy_storage::sqlx::query(&sql)
         .bind(row.seq)
@@ -103,17 +170,9 @@ pub async fn append(db: &Db, at_ms: i64, entry: &AuditEntry) -> Result<Entry> {
         .execute(&mut *tx)
         .await
         .map_err(db_err)?;
-    qy_storage::sqlx::query(
-        "INSERT INTO audit_head (id, seq, hash) VALUES (1, $1, $2) \
-         ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
-    )
-    .bind(row.seq)
-    .bind(row.hash.as_str())
-    .execute(&mut *tx)
-    .await
-    .map_err(db_err)?;
     tx.commit().await.map_err(db_err)?;
-    Ok(row)
+    remember_head(db, Some(Head { seq: row.seq, hash: row.hash.clone() }));
+    Ok(Some(row))
 }
 
 /// Verifies the whole chain inside one read transaction (a consistent snapshot while

@@ -88,6 +88,31 @@ async fn appends_from_independent_sinks_chain_too() {
 }
 
 #[tokio::test]
+async fn an_append_from_another_process_moves_the_head_under_a_remembered_one() {
+    // The same database under a second URL has a head cache of its own: it stands for
+    // another process. Each handle's next append must chain onto the other's rows.
+    let t = db().await;
+    let sep = if t.url.contains('?') { '&' } else { '?' };
+    let other_url = if t.url.starts_with("sqlite") {
+        t.url.replace("mode=rwc", "mode=rw")
+    } else {
+        format!("{}{sep}application_name=qy_other_process", t.url)
+    };
+    assert_ne!(other_url, t.url);
+    let other = qy_storage::Db::connect(&other_url).await.unwrap();
+    let clock = Arc::new(FixedClock::new(T0));
+    let here = qy_audit::sink(t.db.clone(), clock.clone());
+    let there = qy_audit::sink(other.clone(), clock);
+    for i in 0..6 {
+        let sink = if i % 3 == 1 { &there } else { &here };
+        sink.append(entry(i)).await.unwrap();
+    }
+    let v = service::verify(&t.db).await.unwrap();
+    assert_eq!(v, Verdict { ok: true, rows_checked: 6, first_bad: None });
+    other.close().await;
+}
+
+#[tokio::test]
 async fn an_updated_field_is_named() {
     let (t, _) = db_with(10).await;
     raw(&t, "UPDATE audit_log SET actor = 'someone-else' WHERE seq = 4").await;
