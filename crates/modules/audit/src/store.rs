@@ -51,6 +51,14 @@ async fn read_head(conn: &mut AnyConnection) -> Result<Option<Head>> {
     row.map(|r| Ok(Head { seq: r.try_get("seq").store()?, hash: r.try_get("hash").store()? })).transpose()
 }
 
+async fn read_head_for_update(conn: &mut AnyConnection) -> Result<Option<Head>> {
+    let row = qy_storage::sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE")
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(db_err)?;
+    row.map(|r| Ok(Head { seq: r.try_get("seq").store()?, hash: r.try_get("hash").store()? })).transpose()
+}
+
 async fn max_seq(conn: &mut AnyConnection) -> Result<Option<i64>> {
     let row =
         qy_storage::sqlx::query("SELECT MAX(seq) AS m FROM audit_log").fetch_one(&mut *conn).await.map_err(db_err)?;
@@ -118,7 +126,13 @@ async fn append_onto(db: &Db, cached: Option<Head>, at_ms: i64, entry: &AuditEnt
                     .await
                     .map_err(db_err)?;
             }
-            let head = read_head(&mut tx).await?;
+            // FOR UPDATE: appenders on the fast path (no advisory lock) cannot move the head
+            // between this read and the compare-and-set below.
+            let head = if db.dialect() == Dialect::Postgres {
+                read_head_for_update(&mut tx).await?
+            } else {
+                read_head(&mut tx).await?
+            };
             if head.is_none() {
                 if let Some(m) = max_seq(&mut tx).await? {
                     return Err(Error::new(

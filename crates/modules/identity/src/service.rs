@@ -36,6 +36,9 @@ const BEARER_CACHE_MAX: usize = 10_000;
 /// (tests) cannot see each other's entries.
 type BearerCache = std::collections::HashMap<String, (i64, Authenticated)>;
 static BEARER_CACHE: std::sync::LazyLock<std::sync::Mutex<BearerCache>> = std::sync::LazyLock::new(Default::default);
+/// Bumped by every clearing: a resolution that started before a logout or revocation must
+/// not put its (now stale) result back into the cache.
+static BEARER_GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 /// What the first start created.
 #[derive(Debug, Default)]
@@ -119,13 +122,15 @@ impl Identity {
     }
 
     pub async fn logout(&self, token: &str) -> Result<()> {
+        let deleted = store::delete_session(&self.db, &crypto::token_hash(token)).await;
         self.forget_bearers();
-        store::delete_session(&self.db, &crypto::token_hash(token)).await
+        deleted
     }
 
     /// Drops every cached bearer resolution (after a change to accounts or tokens).
     fn forget_bearers(&self) {
         if let Ok(mut c) = BEARER_CACHE.lock() {
+            BEARER_GENERATION.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             c.clear();
         }
     }
@@ -141,16 +146,21 @@ impl Identity {
         }
         let cached = BEARER_CACHE.lock().ok().and_then(|c| c.get(&hash).cloned());
         if let Some((at, auth)) = cached {
-            if now.saturating_sub(at) < BEARER_CACHE_MS {
+            // `at <= now`: a clock stepped back does not stretch an entry's life.
+            if at <= now && now - at < BEARER_CACHE_MS {
                 return Ok(Some(auth));
             }
         }
+        let generation = BEARER_GENERATION.load(std::sync::atomic::Ordering::SeqCst);
         let resolved = self.resolve(token, &hash, web, now).await?;
         if let (Some(auth), Ok(mut c)) = (&resolved, BEARER_CACHE.lock()) {
-            if c.len() >= BEARER_CACHE_MAX {
-                c.clear();
+            // Checked under the lock that clearing holds: nothing was forgotten meanwhile.
+            if BEARER_GENERATION.load(std::sync::atomic::Ordering::SeqCst) == generation {
+                if c.len() >= BEARER_CACHE_MAX {
+                    c.clear();
+                }
+                c.insert(hash, (now, auth.clone()));
             }
-            c.insert(hash, (now, auth.clone()));
         }
         Ok(resolved)
     }

@@ -255,7 +255,13 @@ impl Ingest {
             match crate::daily::update_hour_from_minutes(&self.db, &station_id, h, self.clock.now_ms()).await {
                 Ok(0) => {}
                 Ok(_) => self.derive_hourly(&known, h).await,
-                Err(e) => tracing::warn!(code = %e.code, "hourly means from minute data not derived"),
+                Err(e) => {
+                    // Tried again next round (the store may be back by then).
+                    tracing::warn!(code = %e.code, "hourly means from minute data not derived; will retry");
+                    if let Ok(mut p) = self.pending_hours.lock() {
+                        p.entry((station_id, h)).or_insert(known);
+                    }
+                }
             }
         }
     }

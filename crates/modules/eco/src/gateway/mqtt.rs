@@ -70,19 +70,15 @@ pub async fn run(config: MqttConfig, ingest: Arc<Ingest>, mut stop: watch::Recei
         return;
     };
     let filter = config.up_filter();
+    spawn_notifier(host.clone(), port, &config, &ingest, stop.clone());
     let mut options = MqttOptions::new(config.client_id.clone(), host, port);
     options.set_keep_alive(Duration::from_secs(30));
     options.set_manual_acks(true);
     options.set_clean_session(!config.persistent);
-    let (client, mut events) = AsyncClient::new(options, 4096);
-    let mut notices = ingest.notices();
+    let (client, mut events) = AsyncClient::new(options, 256);
     loop {
         let event = tokio::select! {
             e = events.poll() => e,
-            n = notices.recv() => {
-                announce(&client, &config.sta_base, n);
-                continue;
-            }
             _ = stop.changed() => return,
         };
         match event {
@@ -94,8 +90,10 @@ pub async fn run(config: MqttConfig, ingest: Arc<Ingest>, mut stop: watch::Recei
                     }
                 }
             }
-            // One of the platform's own SensorThings notifications (QoS 0): nothing to do.
-            Ok(Event::Incoming(Packet::Publish(p))) if crate::sta::notify::is_notification(&p.payload) => {}
+            // One of the platform's own SensorThings notifications (QoS 0, nothing to
+            // acknowledge): not a create.
+            Ok(Event::Incoming(Packet::Publish(p)))
+                if p.qos == QoS::AtMostOnce && crate::sta::notify::is_notification(&p.payload) => {}
             Ok(Event::Incoming(Packet::Publish(p))) if p.topic.starts_with("v1.1/") => {
                 let now = qy_kernel::Clock::now_ms(&qy_kernel::SystemClock);
                 let settled = match crate::sta::mqtt::create(&ingest, ingest.db(), now, &p.topic, &p.payload).await {
@@ -144,6 +142,41 @@ pub async fn run(config: MqttConfig, ingest: Arc<Ingest>, mut stop: watch::Recei
             }
         }
     }
+}
+
+/// SensorThings notifications go out on a connection of their own, published by one task
+/// while another drives its event loop: under load its queue fills and notifications are
+/// dropped, which must never hold up the ingest connection's subscriptions and acks.
+fn spawn_notifier(host: String, port: u16, config: &MqttConfig, ingest: &Arc<Ingest>, stop: watch::Receiver<bool>) {
+    let mut options = MqttOptions::new(format!("{}-notify", config.client_id), host, port);
+    options.set_keep_alive(Duration::from_secs(30));
+    let (client, mut events) = AsyncClient::new(options, 4096);
+    let mut stop_events = stop.clone();
+    tokio::spawn(async move {
+        loop {
+            tokio::select! {
+                e = events.poll() => if let Err(e) = e {
+                    tracing::warn!(error = %e, "MQTT notification connection lost; retrying");
+                    tokio::time::sleep(Duration::from_secs(2)).await;
+                },
+                _ = stop_events.changed() => return,
+            }
+        }
+    });
+    let (mut notices, base, mut stop) = (ingest.notices(), config.sta_base.clone(), stop);
+    tokio::spawn(async move {
+        loop {
+            tokio::select! {
+                n = notices.recv() => {
+                    if matches!(n, Err(tokio::sync::broadcast::error::RecvError::Closed)) {
+                        return;
+                    }
+                    announce(&client, &base, n);
+                }
+                _ = stop.changed() => return,
+            }
+        }
+    });
 }
 
 /// Publishes the SensorThings notifications of one stored upload (QoS 0, best effort: when
