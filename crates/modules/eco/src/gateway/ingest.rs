@@ -266,12 +266,33 @@ impl Ingest {
         }
     }
 
-    /// Runs `derive_pending` every `every` until `stop`, and once more then.
+    /// Queues every hour since `since_ms` that has late minute values: what a previous run
+    /// had pending when it stopped (the queue lives in memory) is derived after a restart.
+    /// Deriving an hour again is harmless: its means are upserted.
+    pub async fn queue_recent_hours(&self, since_ms: i64) -> qy_kernel::Result<usize> {
+        let hours = store::hours_with_late_minutes(&self.db, since_ms).await?;
+        let mut queued = 0;
+        for (station_id, h) in hours {
+            let Some(station) = self.station(&station_id).await? else { continue };
+            let Ok(Some(known)) = self.known(&station.mn).await else { continue };
+            if let Ok(mut p) = self.pending_hours.lock() {
+                p.entry((station_id, h)).or_insert(known);
+                queued += 1;
+            }
+        }
+        Ok(queued)
+    }
+
+    /// Runs `derive_pending` every `every` until `stop`, and once more then. It starts with
+    /// the last three hours' hours that have late minute values (`queue_recent_hours`).
     pub async fn run_derivations(
         self: Arc<Self>,
         every: std::time::Duration,
         mut stop: tokio::sync::watch::Receiver<bool>,
     ) {
+        if let Err(e) = self.queue_recent_hours(self.clock.now_ms() - 3 * 3_600_000).await {
+            tracing::warn!(code = %e.code, "recent hours not queued for derivation");
+        }
         let mut tick = tokio::time::interval(every);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {

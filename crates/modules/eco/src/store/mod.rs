@@ -1041,6 +1041,20 @@ pub async fn valid_minutes(db: &Db, station_id: &str, from_ms: i64, to_ms: i64) 
     rows.iter().map(|r| Ok((r.try_get(0).store()?, r.try_get(1).store()?))).collect()
 }
 
+/// (station id, hour start) of every hour with late minute values (minute ≥ 44, the ones that
+/// can complete an hour) at or after `since_ms`, through the period/time index.
+pub async fn hours_with_late_minutes(db: &Db, since_ms: i64) -> Result<Vec<(String, i64)>> {
+    let rows = query(
+        "SELECT DISTINCT station_id, time_ms - (time_ms % 3600000) AS hour FROM eco_observation \
+         WHERE period = 'minute' AND time_ms >= $1 AND time_ms % 3600000 >= 2640000",
+    )
+    .bind(since_ms)
+    .fetch_all(db.pool())
+    .await
+    .store()?;
+    rows.iter().map(|r| Ok((r.try_get(0).store()?, r.try_get(1).store()?))).collect()
+}
+
 /// Factors for which the station sent its own hourly value for the hour at `time_ms`.
 pub async fn own_hour_factors(db: &Db, station_id: &str, time_ms: i64) -> Result<Vec<String>> {
     let rows = query(

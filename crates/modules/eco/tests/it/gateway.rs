@@ -283,6 +283,13 @@ async fn enough_minute_data_yields_an_hourly_mean_until_the_station_sends_its_ow
     let derived = hourly(&gw).await;
     // (44 × 40 + 50) / 45 = 40.222…
     assert_eq!(derived.first().map(|(_, _, v)| v.as_str()), Some("40.222"));
+    // After a restart nothing is pending in memory: the recent hours with late minutes are
+    // queued again from the store and derived (the same result; deriving again is an upsert).
+    let clock = std::sync::Arc::new(qy_kernel::FixedClock::new(hour_ms + 3_600_000));
+    let restarted = qy_eco::Ingest::new(gw.db.clone(), clock, gw.bus.clone());
+    assert_eq!(restarted.queue_recent_hours(hour_ms - 3_600_000).await.unwrap(), 1);
+    restarted.derive_pending().await;
+    assert_eq!(hourly(&gw).await.first().map(|(_, _, v)| v.as_str()), Some("40.222"));
     // The station's own hourly value replaces the derived one.
     c.send(crate::harness::hourly_on("20260315", "QH632801A011", "20260315100000099", PW, "09", "99").as_bytes()).await;
     c.reply(WAIT).await.expect("ack");
