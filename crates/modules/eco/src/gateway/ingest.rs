@@ -210,10 +210,14 @@ impl Ingest {
     async fn store_and_follow(&self, known: &Known, upload: OwnedUpload) -> qy_kernel::Result<bool> {
         let items = upload.observations.clone();
         let (station_id, received_at) = (upload.station_id.clone(), upload.received_at);
-        let new = self.writer.store(upload).await?;
+        let stored = self.writer.store(upload).await?;
+        let new = stored.new;
         if new {
+            // Only the values written: one the station had sent before keeps its first value,
+            // and its alerts and notifications happened then.
+            let items: Vec<_> = items.into_iter().zip(stored.stored).filter(|(_, s)| *s).map(|(o, _)| o).collect();
             metrics::counter!("qy_eco_observations_total").increment(items.len() as u64);
-            if self.notices.receiver_count() > 0 {
+            if self.notices.receiver_count() > 0 && !items.is_empty() {
                 let notice = Notice { station_id, received_at, observations: items.clone() };
                 let _ = self.notices.send(Arc::new(notice));
             }

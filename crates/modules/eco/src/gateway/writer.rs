@@ -9,7 +9,7 @@ use qy_storage::Db;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::domain::observation::Observation;
-use crate::store::{self, Upload};
+use crate::store::{self, Stored, Upload};
 
 /// Most uploads in one transaction.
 const MAX_BATCH: usize = 256;
@@ -28,7 +28,7 @@ pub struct OwnedUpload {
 
 struct Job {
     upload: OwnedUpload,
-    done: oneshot::Sender<Result<bool>>,
+    done: oneshot::Sender<Result<Stored>>,
 }
 
 #[derive(Clone)]
@@ -44,9 +44,9 @@ impl Writer {
         Self { jobs }
     }
 
-    /// Stores one upload; `Ok(false)` for a retransmission already stored. Returns only after
-    /// the transaction holding it has committed.
-    pub async fn store(&self, upload: OwnedUpload) -> Result<bool> {
+    /// Stores one upload (`new: false` for a retransmission already stored), saying which of
+    /// its values were written. Returns only after the transaction holding it has committed.
+    pub async fn store(&self, upload: OwnedUpload) -> Result<Stored> {
         let (done, wait) = oneshot::channel();
         let gone = || Error::new(ErrorKind::Unavailable, "eco.writer_stopped", "the upload writer has stopped");
         self.jobs.send(Job { upload, done }).await.map_err(|_| gone())?;
@@ -76,7 +76,7 @@ async fn run(db: Db, mut rx: mpsc::Receiver<Job>) {
                 observations: &j.upload.observations,
             })
             .collect();
-        let result = store::store_uploads(&db, &uploads).await;
+        let result = store::store_uploads_detailed(&db, &uploads).await;
         drop(uploads);
         match result {
             Ok(fresh) => {

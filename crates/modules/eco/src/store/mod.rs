@@ -117,6 +117,23 @@ pub async fn store_upload(db: &Db, u: &Upload<'_>) -> Result<bool> {
 /// Stores several uploads in ONE transaction (group commit: the gateway's writer batches the
 /// uploads that arrive together). Returns, per upload, whether it was new.
 pub async fn store_uploads(db: &Db, uploads: &[Upload<'_>]) -> Result<Vec<bool>> {
+    Ok(store_uploads_detailed(db, uploads).await?.into_iter().map(|s| s.new).collect())
+}
+
+/// What storing one upload did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stored {
+    /// The packet was new (not a retransmission of a stored (station, QN, CN)).
+    pub new: bool,
+    /// Per observation of the upload: whether this value is now the stored one. `false` for
+    /// every value of a retransmission, and for a value the station had already sent in
+    /// another packet (the first one wins) or twice in this batch.
+    pub stored: Vec<bool>,
+}
+
+/// `store_uploads`, saying which observations were written (the rest were already stored):
+/// alerts and SensorThings notifications follow only those.
+pub async fn store_uploads_detailed(db: &Db, uploads: &[Upload<'_>]) -> Result<Vec<Stored>> {
     let mut tx = db.pool().begin().await.store()?;
     // Multi-row statements throughout, each placeholder used once in order (positional
     // parameters bind in linear time). Only full-size statements stay in the connection's
@@ -158,6 +175,8 @@ pub async fn store_uploads(db: &Db, uploads: &[Upload<'_>]) -> Result<Vec<bool>>
     // One row per (station, factor, period, time): the first wins, as it would across
     // transactions; a statement may not touch the same row twice (PostgreSQL).
     let mut seen = std::collections::HashSet::new();
+    // Rows inserted, or replacing a value derived from minute data: RETURNING names them.
+    let mut written: std::collections::HashSet<(String, String, String, i64)> = std::collections::HashSet::new();
     let rows: Vec<(&Upload<'_>, &Observation)> = uploads
         .iter()
         .zip(&fresh)
@@ -194,10 +213,17 @@ pub async fn store_uploads(db: &Db, uploads: &[Upload<'_>]) -> Result<Vec<bool>>
              flag, received_at) VALUES {} ON CONFLICT (station_id, factor, period, time_ms) DO UPDATE SET \
              value = excluded.value, value_num = excluded.value_num, min_value = excluded.min_value, \
              max_value = excluded.max_value, flag = excluded.flag, received_at = excluded.received_at, derived = 0 \
-             WHERE eco_observation.derived = 1",
+             WHERE eco_observation.derived = 1 RETURNING station_id, factor, period, time_ms",
             values.join(", ")
         );
-        p.bind(&sql).persistent(chunk.len() == per).execute(&mut *tx).await.store()?;
+        for r in p.bind(&sql).persistent(chunk.len() == per).fetch_all(&mut *tx).await.store()? {
+            written.insert((
+                r.try_get(0).store()?,
+                r.try_get(1).store()?,
+                r.try_get(2).store()?,
+                r.try_get(3).store()?,
+            ));
+        }
     }
     // Latest values: one row per (station, factor, period) — the newest of the batch — because
     // one upsert statement may not touch the same row twice (PostgreSQL).
@@ -261,7 +287,22 @@ pub async fn store_uploads(db: &Db, uploads: &[Upload<'_>]) -> Result<Vec<bool>>
         p.bind(&sql).persistent(chunk.len() == per).execute(&mut *tx).await.store()?;
     }
     tx.commit().await.store()?;
-    Ok(fresh)
+    let outcome = uploads
+        .iter()
+        .zip(fresh)
+        .map(|(u, new)| Stored {
+            new,
+            stored: u
+                .observations
+                .iter()
+                .map(|o| {
+                    let key = (u.station_id.to_owned(), o.factor.clone(), o.period.as_str().to_owned(), o.time_ms);
+                    new && written.remove(&key)
+                })
+                .collect(),
+        })
+        .collect();
+    Ok(outcome)
 }
 
 /// Deletes real-time and minute values older than `before_ms` (hourly and daily values, and

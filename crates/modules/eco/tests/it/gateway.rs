@@ -242,6 +242,11 @@ async fn a_batch_with_a_repeated_packet_stores_it_once_and_reports_which_were_ne
     assert_eq!(qy_eco::store::store_uploads(&gw.db, &batch).await.unwrap(), [true, false, true]);
     assert_eq!(qy_eco::store::store_uploads(&gw.db, &[upload(&id, "Q2", &b)]).await.unwrap(), [false]);
     assert_eq!(gw.count("eco_packet").await, 2);
+    // Which values were written: a new packet repeating a stored value does not replace it.
+    let detailed =
+        qy_eco::store::store_uploads_detailed(&gw.db, &[upload(&id, "Q5", &a), upload(&id, "Q5", &b)]).await.unwrap();
+    let stored: Vec<(bool, Vec<bool>)> = detailed.into_iter().map(|s| (s.new, s.stored)).collect();
+    assert_eq!(stored, [(true, vec![false]), (false, vec![false])]);
     // Each station of a batch records its newest packet (one statement for the batch).
     let other = gw.station("QH632801A012", false).await;
     let later = qy_eco::store::Upload { received_at: 7, ..upload(&other, "Q3", &a) };
@@ -294,4 +299,23 @@ async fn enough_minute_data_yields_an_hourly_mean_until_the_station_sends_its_ow
     c.send(crate::harness::hourly_on("20260315", "QH632801A011", "20260315100000099", PW, "09", "99").as_bytes()).await;
     c.reply(WAIT).await.expect("ack");
     assert_eq!(hourly(&gw).await.first().map(|(_, _, v)| v.as_str()), Some("99"));
+}
+
+#[tokio::test]
+async fn only_values_actually_stored_are_announced() {
+    let gw = start(GatewayConfig::default()).await;
+    gw.station("QH632801A013", false).await;
+    let mut notices = gw.ingest.notices();
+    let mut c = gw.connect().await;
+    // Two packets (new QNs) for the same hour: the first value stays, the second is not news.
+    c.send(crate::harness::hourly("QH632801A013", "20260115100000001", PW, "09", "75").as_bytes()).await;
+    c.reply(WAIT).await.expect("ack");
+    c.send(crate::harness::hourly("QH632801A013", "20260115100000002", PW, "09", "99").as_bytes()).await;
+    c.reply(WAIT).await.expect("ack");
+    let first = notices.try_recv().expect("the first values are announced");
+    let mut values: Vec<&str> = first.observations.iter().map(|o| o.value.as_str()).collect();
+    values.sort_unstable();
+    assert_eq!(values, ["75", "80"]);
+    let second = notices.try_recv().map(|n| n.observations.len());
+    assert_eq!(second, Err(tokio::sync::broadcast::error::TryRecvError::Empty), "the repeated hour is not news");
 }
