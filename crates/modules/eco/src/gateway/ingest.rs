@@ -60,17 +60,20 @@ pub struct Ingest {
 
 impl Ingest {
     pub fn new(db: Db, clock: Arc<dyn Clock>, bus: Arc<dyn qy_kernel::bus::EventBus>) -> Self {
+        let notices = tokio::sync::broadcast::channel(NOTICE_BACKLOG).0;
+        // Which values a batch wrote matters only while someone follows them.
+        let followed = notices.clone();
         Self {
             connections: Connections::new(clock.clone()),
             alerts: Arc::new(crate::alerts::Alerts::new(db.clone(), clock.clone(), bus)),
-            writer: super::writer::Writer::spawn(db.clone()),
+            writer: super::writer::Writer::spawn(db.clone(), move || followed.receiver_count() > 0),
             db,
             clock,
             stations: Mutex::new(HashMap::new()),
             stations_by_id: Mutex::new(HashMap::new()),
             reassembler: Mutex::new(Reassembler::new(ReassemblyConfig::default())),
             pending_hours: Mutex::new(std::collections::BTreeMap::new()),
-            notices: tokio::sync::broadcast::channel(NOTICE_BACKLOG).0,
+            notices,
         }
     }
 
@@ -213,8 +216,8 @@ impl Ingest {
         let stored = self.writer.store(upload).await?;
         let new = stored.new;
         if new {
-            // Only the values written: one the station had sent before keeps its first value,
-            // and its alerts and notifications happened then.
+            // Only the values written (known while notices are followed): one the station had
+            // sent before keeps its first value, and its alerts and notifications happened then.
             let items: Vec<_> = items.into_iter().zip(stored.stored).filter(|(_, s)| *s).map(|(o, _)| o).collect();
             metrics::counter!("qy_eco_observations_total").increment(items.len() as u64);
             if self.notices.receiver_count() > 0 && !items.is_empty() {

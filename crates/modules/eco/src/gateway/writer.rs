@@ -38,9 +38,11 @@ pub struct Writer {
 
 impl Writer {
     /// Starts the writer task on the current runtime; it ends when the last `Writer` is dropped.
-    pub fn spawn(db: Db) -> Self {
+    /// `mask` is asked before each batch: whether to learn which values were written (see
+    /// `store::store_uploads_detailed`).
+    pub fn spawn(db: Db, mask: impl Fn() -> bool + Send + 'static) -> Self {
         let (jobs, rx) = mpsc::channel(4096);
-        tokio::spawn(run(db, rx));
+        tokio::spawn(run(db, rx, mask));
         Self { jobs }
     }
 
@@ -54,7 +56,7 @@ impl Writer {
     }
 }
 
-async fn run(db: Db, mut rx: mpsc::Receiver<Job>) {
+async fn run(db: Db, mut rx: mpsc::Receiver<Job>, mask: impl Fn() -> bool) {
     while let Some(first) = rx.recv().await {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -76,7 +78,7 @@ async fn run(db: Db, mut rx: mpsc::Receiver<Job>) {
                 observations: &j.upload.observations,
             })
             .collect();
-        let result = store::store_uploads_detailed(&db, &uploads).await;
+        let result = store::store_uploads_detailed(&db, &uploads, mask()).await;
         drop(uploads);
         match result {
             Ok(fresh) => {

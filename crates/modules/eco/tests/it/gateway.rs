@@ -243,8 +243,9 @@ async fn a_batch_with_a_repeated_packet_stores_it_once_and_reports_which_were_ne
     assert_eq!(qy_eco::store::store_uploads(&gw.db, &[upload(&id, "Q2", &b)]).await.unwrap(), [false]);
     assert_eq!(gw.count("eco_packet").await, 2);
     // Which values were written: a new packet repeating a stored value does not replace it.
-    let detailed =
-        qy_eco::store::store_uploads_detailed(&gw.db, &[upload(&id, "Q5", &a), upload(&id, "Q5", &b)]).await.unwrap();
+    let detailed = qy_eco::store::store_uploads_detailed(&gw.db, &[upload(&id, "Q5", &a), upload(&id, "Q5", &b)], true)
+        .await
+        .unwrap();
     let stored: Vec<(bool, Vec<bool>)> = detailed.into_iter().map(|s| (s.new, s.stored)).collect();
     assert_eq!(stored, [(true, vec![false]), (false, vec![false])]);
     // Each station of a batch records its newest packet (one statement for the batch).
