@@ -113,7 +113,7 @@ struct IngestOptions {
 
 /// MNs of the bench stations start at this simulator index, clear of the demo's stations.
 const FIRST_INDEX: usize = 10_000;
-/// Rows per transaction of the raw insert (per statement: `Dialect::rows_per_statement`).
+/// Rows per transaction of the raw insert (per statement: `Dialect::rows_per_positional_statement`).
 const RAW_ROWS_PER_TX: usize = 500;
 /// Stop waiting when a connection gets no acknowledgement for this long.
 const ACK_STALL: Duration = Duration::from_secs(60);

@@ -13,26 +13,12 @@ pub enum Dialect {
 }
 
 impl Dialect {
-    /// Bound parameters worth putting in one multi-row statement. PostgreSQL takes thousands
-    /// (its limit is 65,535). sqlx's SQLite driver looks every parameter's name up by index
-    /// with `sqlite3_bind_parameter_name`, a linear scan, so binding grows with the square of
-    /// a statement's parameters: past a few hundred, binding costs more than the insert (it
-    /// was a fifth of the HJ 212 gateway's CPU with 1,200-parameter statements).
-    pub fn params_per_statement(self) -> usize {
-        match self {
-            Self::Sqlite => 240,
-            Self::Postgres => 8_000,
-        }
-    }
-
-    /// Rows of `width` parameters per multi-row statement (at least one), with `$N`
-    /// parameters.
-    pub fn rows_per_statement(self, width: usize) -> usize {
-        (self.params_per_statement() / width.max(1)).max(1)
-    }
-
-    /// Rows of `width` parameters per multi-row statement built with `Params::positional`,
-    /// whose binding is linear on both engines (SQLite's own limit is 32,766 parameters).
+    /// Rows of `width` parameters per multi-row statement built with positional parameters
+    /// (`Params::positional`, or `?` on SQLite), whose binding is linear on both engines.
+    /// With `$N` parameters sqlx's SQLite driver looks every name up by index with
+    /// `sqlite3_bind_parameter_name`, a linear scan, so binding grows with the square of a
+    /// statement's parameters (a fifth of the HJ 212 gateway's CPU with 1,200-parameter
+    /// statements). SQLite's own limit is 32,766 parameters, PostgreSQL's 65,535.
     pub fn rows_per_positional_statement(self, width: usize) -> usize {
         let budget = match self {
             Self::Sqlite => 2_000,

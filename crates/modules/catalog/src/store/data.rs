@@ -52,16 +52,11 @@ pub async fn create_and_fill(db: &Db, table: &str, items: &[Item], rows: &[Vec<t
     let ddl = format!("CREATE TABLE {table} (row_no BIGINT PRIMARY KEY, {})", columns.join(", "));
     qy_storage::sqlx::query(&ddl).execute(&mut *tx).await.store()?;
     let names: Vec<String> = items.iter().map(|i| format!("c_{}", i.column_name)).collect();
-    // Parameters per statement stay well under PostgreSQL's 65,535; on SQLite a few hundred,
-    // because sqlx's SQLite binding grows quadratically with a statement's parameters (an
-    // upload of 200,000 rows took 12 times as long as on PostgreSQL with 8,000 per statement).
-    let budget = match db.dialect() {
-        qy_storage::Dialect::Sqlite => 400,
-        qy_storage::Dialect::Postgres => 8_000,
-    };
-    let per_statement = (budget / (items.len() + 1)).max(1);
+    // Positional parameters: each used once, in order (with `$N`, sqlx's SQLite binding grows
+    // with the square of a statement's parameters).
+    let per_statement = db.dialect().rows_per_positional_statement(items.len() + 1);
     for (chunk_no, chunk) in rows.chunks(per_statement).enumerate() {
-        let mut p = Params::new();
+        let mut p = Params::positional(db.dialect());
         let tuples: Vec<String> = chunk
             .iter()
             .enumerate()

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use qy_kernel::Result;
 use qy_storage::sqlx::any::AnyRow;
 use qy_storage::sqlx::{query, Any, Transaction};
-use qy_storage::{bind_f64_or_null, Db, Params, Row, StoreResultExt};
+use qy_storage::{bind_f64_or_null, Db, Dialect, Params, Row, StoreResultExt};
 
 use super::value_tuples;
 use crate::domain::StoredEvent;
@@ -81,12 +81,12 @@ pub async fn contexts(db: &Db, hashes: &[String]) -> Result<HashMap<String, Stri
     Ok(out)
 }
 
-/// Rows per INSERT. PostgreSQL takes large multi-row statements; sqlx's SQLite binding grows
-/// quadratically with a statement's parameters, so SQLite gets a few hundred at most.
-fn chunks(tx: &Transaction<'_, Any>) -> (usize, usize) {
-    match tx.backend_name() {
-        "PostgreSQL" => (200, 500),
-        _ => (32, 96),
+/// The engine behind a transaction (statement sizes and placeholders differ).
+fn dialect(tx: &Transaction<'_, Any>) -> Dialect {
+    if tx.backend_name() == "PostgreSQL" {
+        Dialect::Postgres
+    } else {
+        Dialect::Sqlite
     }
 }
 
@@ -100,14 +100,14 @@ pub async fn insert(
     context_hash: &str,
 ) -> Result<usize> {
     let mut inserted = 0;
-    let (event_chunk, _) = chunks(tx);
-    for chunk in events.chunks(event_chunk) {
+    let dialect = dialect(tx);
+    for chunk in events.chunks(dialect.rows_per_positional_statement(16)) {
         let sql = format!(
             "INSERT INTO trace_event (event_id, event_hash, id_assigned, event_type, action, biz_step, disposition, \
              read_point, biz_location, transformation_id, event_time, record_time, error_declared, capture_id, \
              context_hash, body) VALUES {} ON CONFLICT (event_id, error_declared) DO NOTHING \
              RETURNING seq, event_id, error_declared",
-            value_tuples(chunk.len(), 16)
+            value_tuples(dialect, chunk.len(), 16)
         );
         let mut q = query(&sql);
         for e in chunk {
@@ -147,12 +147,12 @@ pub async fn insert(
 }
 
 async fn insert_index_rows(tx: &mut Transaction<'_, Any>, stored: &[(i64, &Indexed)]) -> Result<()> {
-    let (_, row_chunk) = chunks(tx);
+    let dialect = dialect(tx);
     let epcs: Vec<_> = stored.iter().flat_map(|(s, ix)| ix.epcs.iter().map(move |r| (*s, r))).collect();
-    for chunk in epcs.chunks(row_chunk) {
+    for chunk in epcs.chunks(dialect.rows_per_positional_statement(6)) {
         let sql = format!(
             "INSERT INTO trace_epc (seq, role, epc, gtin, quantity, uom) VALUES {}",
-            value_tuples(chunk.len(), 6)
+            value_tuples(dialect, chunk.len(), 6)
         );
         let mut q = query(&sql);
         for (seq, r) in chunk {
@@ -162,8 +162,8 @@ async fn insert_index_rows(tx: &mut Transaction<'_, Any>, stored: &[(i64, &Index
         q.execute(&mut **tx).await.store()?;
     }
     let attrs: Vec<_> = stored.iter().flat_map(|(s, ix)| ix.attrs.iter().map(move |a| (*s, a))).collect();
-    for chunk in attrs.chunks(row_chunk) {
-        let sql = format!("INSERT INTO trace_attr (seq, name, value) VALUES {}", value_tuples(chunk.len(), 3));
+    for chunk in attrs.chunks(dialect.rows_per_positional_statement(3)) {
+        let sql = format!("INSERT INTO trace_attr (seq, name, value) VALUES {}", value_tuples(dialect, chunk.len(), 3));
         let mut q = query(&sql);
         for (seq, (name, value)) in chunk {
             q = q.bind(*seq).bind(name.as_str()).bind(value.as_str());
@@ -171,11 +171,11 @@ async fn insert_index_rows(tx: &mut Transaction<'_, Any>, stored: &[(i64, &Index
         q.execute(&mut **tx).await.store()?;
     }
     let sensors: Vec<_> = stored.iter().flat_map(|(s, ix)| ix.sensors.iter().map(move |r| (*s, r))).collect();
-    for chunk in sensors.chunks(row_chunk) {
+    for chunk in sensors.chunks(dialect.rows_per_positional_statement(9)) {
         let sql = format!(
             "INSERT INTO trace_sensor (seq, type, uom, value, min_value, max_value, mean_value, time, device_id) \
              VALUES {}",
-            value_tuples(chunk.len(), 9)
+            value_tuples(dialect, chunk.len(), 9)
         );
         let mut q = query(&sql);
         for (seq, r) in chunk {

@@ -9,12 +9,21 @@ pub mod search;
 pub mod select;
 
 /// The `VALUES` rows of a multi-row INSERT binding `rows` × `width` values in order:
-/// `($1, $2), ($3, $4)`. (Rows bind typed values directly, so `Params` is not used here:
+/// `($1, $2), ($3, $4)` on PostgreSQL, `(?, ?), (?, ?)` on SQLite. (Rows bind typed values directly, so `Params` is not used here:
 /// nullable doubles need `bind_f64_or_null`.)
-pub(crate) fn value_tuples(rows: usize, width: usize) -> String {
+pub(crate) fn value_tuples(dialect: qy_storage::Dialect, rows: usize, width: usize) -> String {
     (0..rows)
         .map(|r| {
-            let cells: Vec<String> = (1..=width).map(|c| format!("${}", r * width + c)).collect();
+            // Anonymous on SQLite: sqlx binds `$N` there in quadratic time (`Params::positional`).
+            let cells: Vec<String> = (1..=width)
+                .map(|c| {
+                    if dialect == qy_storage::Dialect::Sqlite {
+                        "?".to_owned()
+                    } else {
+                        format!("${}", r * width + c)
+                    }
+                })
+                .collect();
             format!("({})", cells.join(", "))
         })
         .collect::<Vec<_>>()
