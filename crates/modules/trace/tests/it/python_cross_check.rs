@@ -22,14 +22,14 @@ async fn stored_event_ids_equal_the_reference_generators_hashes() {
     // An EPCISDocument (the released generator reads no query documents), the standard
     // context URL and every prefix declared inline, as the reference brief prescribes.
     let mut events = doc["epcisBody"]["queryResults"]["resultsBody"]["eventList"].clone();
-    let entries = type_first_placeholders(&mut events);
+    let entries = type_first_entries(&mut events);
     let export = json!({
         "@context": doc["@context"], "type": "EPCISDocument", "schemaVersion": "2.0",
         "creationDate": "2026-11-29T10:00:00+08:00", "epcisBody": {"eventList": events},
     });
     let mut text = export.to_string();
-    for (placeholder, entry) in entries {
-        text = text.replace(&format!("\"{placeholder}\""), &entry);
+    for (marker, entry) in entries {
+        text = text.replace(&format!("\"{marker}\""), &entry);
     }
     let dir = std::env::temp_dir().join(format!("qy-hash-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -52,17 +52,17 @@ async fn stored_event_ids_equal_the_reference_generators_hashes() {
 /// Source and destination entries written `type` first. Generator 1.9.3 orders an entry's two
 /// lines as the JSON keys come (its newer golden vectors, which qy-epcis reproduces, put
 /// `type` first whatever the key order), and serde_json writes keys alphabetically
-/// (`destination` before `type`); the entries are spliced in as text so that both
-/// implementations read the standard's order.
-fn type_first_placeholders(events: &mut serde_json::Value) -> Vec<(String, String)> {
+/// (`destination` before `type`); each entry is replaced by a marker string and spliced back
+/// in as text, so that both implementations read the standard's order.
+fn type_first_entries(events: &mut serde_json::Value) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for ev in events.as_array_mut().into_iter().flatten() {
         for (list, field) in [("sourceList", "source"), ("destinationList", "destination")] {
             for entry in ev.get_mut(list).and_then(|l| l.as_array_mut()).into_iter().flatten() {
                 let text = format!("{{\"type\":{},\"{field}\":{}}}", entry["type"], entry[field]);
-                let placeholder = format!("entry-{}", out.len());
-                *entry = serde_json::Value::String(placeholder.clone());
-                out.push((placeholder, text));
+                let marker = format!("entry-{}", out.len());
+                *entry = serde_json::Value::String(marker.clone());
+                out.push((marker, text));
             }
         }
     }
