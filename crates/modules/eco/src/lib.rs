@@ -33,6 +33,7 @@ pub const MIGRATIONS: ModuleMigrations = ModuleMigrations {
         migration!(4, "0004_alerts.sql"),
         migration!(6, "0006_daily.sql"),
         migration!(7, "0007_derived.sql"),
+        migration!(8, "0008_sta_native.sql"),
     ],
 };
 

@@ -1,14 +1,17 @@
 //! OGC SensorThings API 1.1 at `/sta/v1.1`: stations, factors and observations as Things,
 //! Datastreams and Observations (see docs/sensorthings.md for the mapping).
 //!
-//! Reads are public, like the station API. Only Observations are writable (POST, PATCH, PUT,
-//! DELETE and the data-array `CreateObservations`), by a bearer-token caller holding
-//! `eco.observations.write` in the station's region. Every error is problem+json with a
-//! stable `sta.*` code; no input makes a handler panic or answer 500.
+//! Reads are public, like the station API. Writes need a bearer-token caller holding
+//! `eco.observations.write`: Observations of the registry's stations (POST, PATCH, PUT,
+//! DELETE and the data-array `CreateObservations`) in the station's region, and every kind of
+//! entity of partner sensor networks created through the API (`native`, numeric ids). The
+//! registry's own stations, factors and kinds are read-only here. Every error is
+//! problem+json with a stable `sta.*` code; no input makes a handler panic or answer 500.
 
 pub mod filter;
 pub mod model;
 pub mod mqtt;
+mod native;
 pub mod notify;
 pub mod query;
 mod read;
@@ -97,6 +100,7 @@ fn method_not_allowed(code: &str, detail: String, allow: &'static str) -> Respon
     r
 }
 
+/// 405 for a registry-backed entity (those created through the API are writable).
 fn read_only(set: Set) -> Response {
     let why = match set {
         Set::Things | Set::Locations | Set::HistoricalLocations | Set::FeaturesOfInterest => {
@@ -111,7 +115,8 @@ fn read_only(set: Set) -> Response {
     method_not_allowed(
         "sta.read_only_entity",
         format!(
-            "{} are read-only in this mapping: {why}. Only Observations can be created, changed and deleted.",
+            "these {} are backed by the station registry and read-only here: {why}. Their Observations can be \
+             created, changed and deleted, and so can every entity created through SensorThings (numeric ids).",
             set.name()
         ),
         "GET, HEAD",
@@ -173,14 +178,9 @@ async fn dispatch(State(state): State<AppState>, ctx: Option<Extension<Ctx>>, re
             get(&cx, &segs, parts.uri.query().unwrap_or("")).await
         }
         Method::POST | Method::PATCH | Method::PUT | Method::DELETE => {
-            // Which set the path addresses decides before anything else whether it is writable.
             let target = if create_many { Some(Set::Observations) } else { target_set(&segs) };
-            match target {
-                Some(Set::Observations) => {}
-                Some(set) => return read_only(set),
-                None => {
-                    return problem(Error::not_found("sta.unknown_resource", "no such entity set or navigation path"))
-                }
+            if target.is_none() {
+                return problem(Error::not_found("sta.unknown_resource", "no such entity set or navigation path"));
             }
             let principal = match ApiUser::from_request_parts(&mut parts, &state).await {
                 Ok(ApiUser(p)) => p,
@@ -268,20 +268,31 @@ async fn write(
         return Ok(json_response(StatusCode::CREATED, &Value::Array(links), &[]));
     }
     if *method == Method::POST {
-        let Some((_, scope)) = read::resolve_collection(cx, segs).await? else {
+        let Some((set, scope)) = read::resolve_collection(cx, segs).await? else {
             return Ok(method_not_allowed(
                 "sta.method_not_allowed",
-                "POST creates entities in a collection: /Observations".into(),
+                "POST creates entities in a collection: /Things, /Datastreams('…')/Observations, …".into(),
                 "GET, PATCH, PUT, DELETE",
             ));
         };
+        let body = parse_json(bytes)?;
+        let native_parent = scope.native.as_ref().map(|n| (n.parent, n.id, n.nav));
+        let to_native =
+            native_parent.is_some() || (scope.is_top() && (set != Set::Observations || links_native_datastream(&body)));
+        if to_native {
+            let id = native::create(cx, principal, set, native_parent, &body).await?;
+            return created(cx, set, &id.to_string(), &model::native_link(&cx.base, set, id)).await;
+        }
+        if set != Set::Observations {
+            return Ok(read_only(set));
+        }
         // From a datastream (`Datastreams('…')/Observations`) or a site (`FeaturesOfInterest('…')/Observations`).
         let path_ds = match (&scope.factor, &scope.period, &scope.station_id) {
             (Some(f), Some(p), Some(s)) => DsKey::parse(&format!("{s}~{f}~{p}")),
             _ => None,
         };
         let path_station = if path_ds.is_none() { scope.station_id.clone() } else { None };
-        let (id, row) = write::create(cx, principal, path_ds, path_station, &parse_json(bytes)?).await?;
+        let (id, row) = write::create(cx, principal, path_ds, path_station, &body).await?;
         let mut out = Out { raw: Vec::new(), queries: 0 };
         // Rendered from the row just stored rather than read back: one query less per POST.
         let rendered =
@@ -293,18 +304,31 @@ async fn write(
         }
         return Ok(r);
     }
-    let Some((_, Row::Obs(row))) = read::resolve_entity(cx, segs).await? else {
-        return Ok(method_not_allowed(
-            "sta.method_not_allowed",
-            format!("{method} applies to one Observation: /Observations('…')"),
-            "GET, POST",
-        ));
+    let json_patch = mime == "application/json-patch+json";
+    let row = match read::resolve_entity(cx, segs).await? {
+        Some((set, Row::Native(n))) => {
+            if *method == Method::DELETE {
+                native::delete(cx, principal, set, &n).await?;
+                return Ok(StatusCode::OK.into_response());
+            }
+            let put = *method == Method::PUT;
+            native::update(cx, principal, set, &n, &parse_json(bytes)?, json_patch, put).await?;
+            return rendered(cx, set, &n.id.to_string(), StatusCode::OK).await;
+        }
+        Some((_, Row::Obs(row))) => row,
+        Some((set, _)) => return Ok(read_only(set)),
+        None => {
+            return Ok(method_not_allowed(
+                "sta.method_not_allowed",
+                format!("{method} applies to one entity: /Things(1), /Observations('…')"),
+                "GET, POST",
+            ))
+        }
     };
     if *method == Method::DELETE {
         write::delete(cx, principal, &row).await?;
         return Ok(StatusCode::OK.into_response());
     }
-    let json_patch = mime == "application/json-patch+json";
     write::update(cx, principal, &row, &parse_json(bytes)?, json_patch, *method == Method::PUT).await?;
     let id = row_id(&row);
     let mut out = Out { raw: Vec::new(), queries: 0 };
@@ -314,6 +338,38 @@ async fn write(
         _ => Value::Null,
     };
     Ok(json_response(StatusCode::OK, &body, &out.raw))
+}
+
+/// Does a new Observation's body link a Datastream created through the API (a numeric id)?
+fn links_native_datastream(body: &Value) -> bool {
+    let id = body.get("Datastream@iot.id").or_else(|| body.get("Datastream").and_then(|d| d.get("@iot.id")));
+    match id {
+        Some(Value::Number(_)) => true,
+        Some(Value::String(s)) => read::native_id(s).is_some(),
+        // A new Datastream inline (deep insert) is created through the API too.
+        None => body.get("Datastream").is_some_and(Value::is_object),
+        _ => false,
+    }
+}
+
+/// The entity as a GET returns it, with `status`.
+async fn rendered(cx: &Cx, set: Set, id: &str, status: StatusCode) -> Result<Response, Error> {
+    let mut out = Out { raw: Vec::new(), queries: 0 };
+    let seg = query::Seg { name: set.name().into(), key: Some(id.to_owned()) };
+    let body = match read::get(cx, &[seg], &query::Options::default(), &[], &mut out).await? {
+        Answer::Json(v) => v,
+        _ => Value::Null,
+    };
+    Ok(json_response(status, &body, &out.raw))
+}
+
+/// 201 Created with the new entity and its `Location`.
+async fn created(cx: &Cx, set: Set, id: &str, link: &str) -> Result<Response, Error> {
+    let mut r = rendered(cx, set, id, StatusCode::CREATED).await?;
+    if let Ok(v) = HeaderValue::from_str(link) {
+        r.headers_mut().insert(header::LOCATION, v);
+    }
+    Ok(r)
 }
 
 fn row_id(o: &crate::store::sta::ObsRow) -> String {

@@ -309,6 +309,11 @@ pub fn self_link(base: &str, set: Set, id: &str) -> String {
     format!("{base}/{}({})", set.name(), quote_id(id))
 }
 
+/// The self link of an entity created through the API (numeric id, unquoted).
+pub fn native_link(base: &str, set: Set, id: i64) -> String {
+    format!("{base}/{}({id})", set.name())
+}
+
 fn point(s: &Station) -> Value {
     json!({"type": "Point", "coordinates": [s.longitude, s.latitude]})
 }

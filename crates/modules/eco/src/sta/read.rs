@@ -12,7 +12,8 @@ use super::model::{self, DsKey, ObsKey, Set};
 use super::query::{Options, Seg};
 use super::Cx;
 use crate::domain::station::Station;
-use crate::store::sta::{self as sql, DsRow, Listed, ObsRow, Page, Scope};
+use crate::store::sta::{self as sql, DsRow, Key, Listed, ObsRow, Page, Scope};
+use crate::store::sta_native::{self as native, NRow, NScope};
 
 /// An entity's row.
 #[derive(Debug, Clone)]
@@ -21,6 +22,8 @@ pub enum Row {
     Ds(DsRow),
     Obs(ObsRow),
     Fixed(String),
+    /// An entity created through the API.
+    Native(NRow),
 }
 
 impl Row {
@@ -30,8 +33,31 @@ impl Row {
             Row::Ds(d) => format!("{}~{}~{}", d.station.id, d.factor, d.period),
             Row::Obs(o) => format!("{}~{}~{}~{}", o.station_id, o.factor, o.period, o.time_ms),
             Row::Fixed(id) => id.clone(),
+            Row::Native(n) => n.id.to_string(),
         }
     }
+
+    /// `@iot.id`: a number for API-created entities, a text for registry-backed ones.
+    pub fn id_json(&self) -> Value {
+        match self {
+            Row::Native(n) => json!(n.id),
+            other => json!(other.id()),
+        }
+    }
+
+    pub fn link(&self, base: &str, set: Set) -> String {
+        match self {
+            Row::Native(n) => model::native_link(base, set, n.id),
+            other => model::self_link(base, set, &other.id()),
+        }
+    }
+}
+
+/// The id of an API-created entity: a decimal number without leading zeros (registry ids are
+/// UUIDs, `~`-joined keys, station kinds and HJ 212 factor codes, which start with a letter).
+pub fn native_id(id: &str) -> Option<i64> {
+    let digits = !id.is_empty() && id.len() <= 18 && id.bytes().all(|b| b.is_ascii_digit());
+    (digits && (id == "0" || !id.starts_with('0'))).then(|| id.parse().ok()).flatten()
 }
 
 pub fn not_found(set: Set, id: &str) -> Error {
@@ -53,8 +79,40 @@ async fn observed_property_ids(cx: &Cx) -> Result<Vec<String>> {
     Ok(ids)
 }
 
-/// A collection page.
+/// A collection page: the registry's entities, those created through the API, or both.
 pub async fn list(cx: &Cx, set: Set, scope: &Scope, o: &Options) -> Result<Listed<Row>> {
+    let p = page(cx, o, o.top());
+    if let Some(ns) = &scope.native {
+        return Ok(map_listed(native::list(&cx.db, set, Some(ns), &p).await?, Row::Native));
+    }
+    if !scope.is_top() || !native::any(&cx.db, set).await? {
+        return registry_list(cx, set, scope, o).await;
+    }
+    if !sql::registry_any(&cx.db, set).await? {
+        return Ok(map_listed(native::list(&cx.db, set, None, &p).await?, Row::Native));
+    }
+    let fixed = match set {
+        Set::Sensors => model::KINDS.iter().map(|k| k.0.to_owned()).collect(),
+        Set::ObservedProperties => observed_property_ids(cx).await?,
+        _ => vec![],
+    };
+    let keys = sql::mixed(&cx.db, set, &p, &fixed).await?;
+    let ids: Vec<i64> = keys.rows.iter().filter_map(|k| if let Key::Native(i) = k { Some(*i) } else { None }).collect();
+    let mut natives: HashMap<i64, NRow> =
+        native::by_ids(&cx.db, set, &ids).await?.into_iter().map(|n| (n.id, n)).collect();
+    let mut rows = Vec::with_capacity(keys.rows.len());
+    for k in &keys.rows {
+        let row = match k {
+            Key::Native(i) => natives.remove(i).map(Row::Native),
+            Key::Registry(id) => registry_entity(cx, set, id).await?,
+        };
+        rows.extend(row);
+    }
+    Ok(Listed { rows, more: keys.more, count: keys.count })
+}
+
+/// A page of the registry's entities.
+async fn registry_list(cx: &Cx, set: Set, scope: &Scope, o: &Options) -> Result<Listed<Row>> {
     let p = page(cx, o, o.top());
     Ok(match set {
         Set::Datastreams => map_listed(sql::datastreams(&cx.db, scope, &p).await?, Row::Ds),
@@ -77,6 +135,19 @@ fn map_listed<T>(l: Listed<T>, f: impl Fn(T) -> Row) -> Listed<Row> {
 
 /// One entity by id.
 pub async fn entity(cx: &Cx, set: Set, id: &str) -> Result<Option<Row>> {
+    if let Some(n) = native_id(id) {
+        if let Some(row) = native::one(&cx.db, set, n).await? {
+            return Ok(Some(Row::Native(row)));
+        }
+        if set != Set::ObservedProperties {
+            return Ok(None);
+        }
+    }
+    registry_entity(cx, set, id).await
+}
+
+/// One registry-backed entity by id.
+async fn registry_entity(cx: &Cx, set: Set, id: &str) -> Result<Option<Row>> {
     let one = Options { top: Some(1), ..Options::default() };
     let scope = match set {
         Set::Datastreams => match DsKey::parse(id) {
@@ -114,13 +185,18 @@ pub async fn entity(cx: &Cx, set: Set, id: &str) -> Result<Option<Row>> {
             Scope { station_id: Some(id.to_owned()), ..Scope::default() }
         }
     };
-    Ok(list(cx, set, &scope, &one).await?.rows.into_iter().next())
+    Ok(registry_list(cx, set, &scope, &one).await?.rows.into_iter().next())
 }
 
 /// The collection behind a to-many navigation property of an entity.
 fn nav_scope(set: Set, row: &Row, nav: &str) -> Option<Scope> {
     let station = |id: &str| Scope { station_id: Some(id.to_owned()), ..Scope::default() };
     Some(match (set, row, nav) {
+        (_, Row::Native(n), _) => {
+            let nav = set.nav(nav)?.name;
+            let ns = NScope { cond: native::nav_cond(set, nav)?, id: n.id, parent: set, nav };
+            Scope { native: Some(ns), ..Scope::default() }
+        }
         (_, Row::Station(s), _) => station(&s.id),
         (Set::Datastreams, Row::Ds(d), "Observations") => Scope {
             station_id: Some(d.station.id.clone()),
@@ -138,6 +214,18 @@ fn nav_scope(set: Set, row: &Row, nav: &str) -> Option<Scope> {
 
 /// The entity behind a to-one navigation property.
 async fn nav_one(cx: &Cx, row: &Row, nav: &str) -> Result<Option<(Set, Row)>> {
+    if let Row::Native(n) = row {
+        let (set, id) = match nav {
+            "Thing" => (Set::Things, n.thing),
+            "Sensor" => (Set::Sensors, n.sensor),
+            "ObservedProperty" => (Set::ObservedProperties, n.observed_property),
+            "Datastream" => (Set::Datastreams, n.datastream),
+            "FeatureOfInterest" => (Set::FeaturesOfInterest, n.feature),
+            _ => return Ok(None),
+        };
+        let Some(id) = id else { return Ok(None) };
+        return Ok(native::one(&cx.db, set, id).await?.map(|r| (set, Row::Native(r))));
+    }
     let (set, id) = match (row, nav) {
         (Row::Station(s), "Thing") => return Ok(Some((Set::Things, Row::Station(s.clone())))),
         (Row::Ds(d), "Thing") => return Ok(Some((Set::Things, Row::Station(d.station.clone())))),
@@ -150,9 +238,14 @@ async fn nav_one(cx: &Cx, row: &Row, nav: &str) -> Result<Option<(Set, Row)>> {
     Ok(entity(cx, set, &id).await?.map(|r| (set, r)))
 }
 
-fn in_scope(row: &Row, scope: &Scope) -> bool {
+async fn in_scope(cx: &Cx, set: Set, row: &Row, scope: &Scope) -> Result<bool> {
+    match (row, &scope.native) {
+        (Row::Native(n), Some(ns)) => return native::in_scope(&cx.db, set, ns, n.id).await,
+        (Row::Native(_), None) | (_, Some(_)) => return Ok(false),
+        _ => {}
+    }
     let eq = |want: &Option<String>, have: &str| want.as_deref().is_none_or(|w| w == have);
-    match row {
+    Ok(match row {
         Row::Station(s) => eq(&scope.station_id, &s.id),
         Row::Ds(d) => {
             eq(&scope.station_id, &d.station.id)
@@ -163,8 +256,8 @@ fn in_scope(row: &Row, scope: &Scope) -> bool {
         Row::Obs(o) => {
             eq(&scope.station_id, &o.station_id) && eq(&scope.factor, &o.factor) && eq(&scope.period, &o.period)
         }
-        Row::Fixed(_) => true,
-    }
+        Row::Fixed(_) | Row::Native(_) => true,
+    })
 }
 
 // ---- checking options before any query ----------------------------------------------------
@@ -222,6 +315,13 @@ fn props(set: Set, row: &Row, out: &mut Out) -> Map<String, Value> {
         Row::Obs(o) => model::observation_entity(o, &mut out.raw),
         Row::Fixed(id) if set == Set::Sensors => model::sensor_entity(id).unwrap_or_default(),
         Row::Fixed(id) => model::observed_property_entity(id),
+        Row::Native(n) => {
+            let mut m = n.props.clone();
+            if let Some(text) = &n.result_number {
+                m.insert("result".into(), model::decimal_json(text, &mut out.raw));
+            }
+            m
+        }
     }
 }
 
@@ -251,11 +351,11 @@ pub fn render_rows<'a>(cx: &'a Cx, set: Set, rows: &'a [Row], o: &'a Options, ou
         let mut values = Vec::with_capacity(rows.len());
         for row in rows {
             let id = row.id();
-            let link = model::self_link(&cx.base, set, &id);
+            let link = row.link(&cx.base, set);
             let mut m = Map::new();
             if selected(o, "id") {
                 m.insert("@iot.selfLink".into(), json!(link));
-                m.insert("@iot.id".into(), json!(id));
+                m.insert("@iot.id".into(), row.id_json());
             }
             for (k, v) in props(set, row, out) {
                 if selected(o, &k) {
@@ -270,7 +370,8 @@ pub fn render_rows<'a>(cx: &'a Cx, set: Set, rows: &'a [Row], o: &'a Options, ou
             for e in &o.expand {
                 let Some(nav) = set.nav(&e.nav) else { continue };
                 if nav.many {
-                    if e.nav == "Observations" && set == Set::Datastreams && e.options.is_latest_only() {
+                    let registry_ds = matches!(row, Row::Ds(_));
+                    if e.nav == "Observations" && registry_ds && e.options.is_latest_only() {
                         let child: Vec<Row> = latest.get(&id).cloned().map(Row::Obs).into_iter().collect();
                         let vals = render_rows(cx, nav.target, &child, &e.options, out).await?;
                         m.insert(nav.name.into(), Value::Array(vals));
@@ -372,11 +473,8 @@ pub async fn get(cx: &Cx, segs: &[Seg], o: &Options, pairs: &[(String, String)],
             if let Some(n) = listed.count {
                 body.insert("@iot.count".into(), json!(n));
             }
-            let refs: Vec<Value> = listed
-                .rows
-                .iter()
-                .map(|r| json!({"@iot.selfLink": model::self_link(&cx.base, set, &r.id())}))
-                .collect();
+            let refs: Vec<Value> =
+                listed.rows.iter().map(|r| json!({"@iot.selfLink": r.link(&cx.base, set)})).collect();
             if listed.more {
                 body.insert("@iot.nextLink".into(), json!(next_link(&format!("{path}/$ref"), pairs, o, refs.len())));
             }
@@ -388,16 +486,11 @@ pub async fn get(cx: &Cx, segs: &[Seg], o: &Options, pairs: &[(String, String)],
             let v = render_rows(cx, set, std::slice::from_ref(&row), o, out).await?;
             Ok(Answer::Json(v.into_iter().next().unwrap_or(Value::Null)))
         }
-        (Cur::Ent(set, row), Tail::Ref) => {
-            Ok(Answer::Json(json!({"@iot.selfLink": model::self_link(&cx.base, set, &row.id())})))
-        }
+        (Cur::Ent(set, row), Tail::Ref) => Ok(Answer::Json(json!({"@iot.selfLink": row.link(&cx.base, set)}))),
         (Cur::Ent(set, row), Tail::Property(name, raw_value)) => {
             let mut m = props(set, &row, out);
-            let v = if name == "id" || name == "@iot.id" {
-                json!(row.id())
-            } else {
-                m.remove(&name).unwrap_or(Value::Null)
-            };
+            let v =
+                if name == "id" || name == "@iot.id" { row.id_json() } else { m.remove(&name).unwrap_or(Value::Null) };
             if let (true, "result", Row::Obs(o)) = (raw_value, name.as_str(), &row) {
                 return Ok(Answer::Text(o.value.clone()));
             }
@@ -457,17 +550,17 @@ async fn resolve(cx: &Cx, segs: &[Seg]) -> Result<(Cur, Tail)> {
             ));
         };
         let (set, row) = (*set, row.clone());
-        path = format!("{}/{}", model::self_link(&cx.base, set, &row.id()), seg.name);
+        path = format!("{}/{}", row.link(&cx.base, set), seg.name);
         if let Some(nav) = set.nav(&seg.name) {
             if nav.many {
                 let scope = nav_scope(set, &row, nav.name)
                     .ok_or_else(|| Error::bad_request("sta.invalid_path", "unsupported navigation"))?;
                 cur = match &seg.key {
                     Some(id) => {
-                        let r = entity(cx, nav.target, id)
-                            .await?
-                            .filter(|r| in_scope(r, &scope))
-                            .ok_or_else(|| not_found(nav.target, id))?;
+                        let r = match entity(cx, nav.target, id).await? {
+                            Some(r) if in_scope(cx, nav.target, &r, &scope).await? => r,
+                            _ => return Err(not_found(nav.target, id)),
+                        };
                         Cur::Ent(nav.target, r)
                     }
                     None => Cur::Coll(nav.target, scope, path.clone()),
@@ -535,12 +628,20 @@ fn data_array(cx: &Cx, rows: &[Row], o: &Options, out: &mut Out) -> Vec<Value> {
     };
     let mut groups: Vec<(String, Vec<Value>)> = Vec::new();
     for row in rows {
-        let Row::Obs(ob) = row else { continue };
-        let ds = format!("{}~{}~{}", ob.station_id, ob.factor, ob.period);
-        let m = model::observation_entity(ob, &mut out.raw);
+        let (ds, m) = match row {
+            Row::Obs(ob) => (
+                model::self_link(&cx.base, Set::Datastreams, &format!("{}~{}~{}", ob.station_id, ob.factor, ob.period)),
+                model::observation_entity(ob, &mut out.raw),
+            ),
+            Row::Native(n) => (
+                model::native_link(&cx.base, Set::Datastreams, n.datastream.unwrap_or_default()),
+                props(Set::Observations, row, out),
+            ),
+            _ => continue,
+        };
         let line: Vec<Value> = components
             .iter()
-            .map(|c| if c == "id" { json!(row.id()) } else { m.get(c).cloned().unwrap_or(Value::Null) })
+            .map(|c| if c == "id" { row.id_json() } else { m.get(c).cloned().unwrap_or(Value::Null) })
             .collect();
         match groups.iter_mut().find(|(k, _)| *k == ds) {
             Some((_, v)) => v.push(Value::Array(line)),
@@ -551,7 +652,7 @@ fn data_array(cx: &Cx, rows: &[Row], o: &Options, out: &mut Out) -> Vec<Value> {
         .into_iter()
         .map(|(ds, lines)| {
             json!({
-                "Datastream@iot.navigationLink": model::self_link(&cx.base, Set::Datastreams, &ds),
+                "Datastream@iot.navigationLink": ds,
                 "components": components,
                 "dataArray@iot.count": lines.len(),
                 "dataArray": lines,

@@ -2,6 +2,7 @@
 
 pub mod feeds;
 pub mod sta;
+pub mod sta_native;
 
 use qy_kernel::Result;
 use qy_storage::sqlx::any::AnyRow;

@@ -56,6 +56,32 @@ pub struct Scope {
     pub factor: Option<String>,
     pub period: Option<String>,
     pub time_ms: Option<i64>,
+    /// Entities created through the API, reached from one of them.
+    pub native: Option<super::sta_native::NScope>,
+}
+
+impl Scope {
+    /// A top-level collection: registry-backed and API-created entities together.
+    pub fn is_top(&self) -> bool {
+        self.station_id.is_none()
+            && self.kind.is_none()
+            && self.factor.is_none()
+            && self.period.is_none()
+            && self.time_ms.is_none()
+            && self.native.is_none()
+    }
+}
+
+/// Does the registry back any entity of this set (else a listing needs no UNION)?
+pub async fn registry_any(db: &Db, set: Set) -> Result<bool> {
+    let table = match set {
+        Set::Sensors | Set::ObservedProperties => return Ok(true),
+        Set::Datastreams => "eco_latest",
+        Set::Observations => "eco_observation",
+        _ => "eco_station",
+    };
+    let sql = format!("SELECT 1 FROM {table} LIMIT 1");
+    Ok(query(&sql).fetch_optional(db.pool()).await.store()?.is_some())
 }
 
 /// Filter, order and page of one collection request.
@@ -80,7 +106,7 @@ pub struct Listed<T> {
 
 /// A translated expression and its type.
 #[derive(Debug, Clone)]
-enum V {
+pub(super) enum V {
     Num(String),
     Str(String),
     Bool(String),
@@ -100,21 +126,21 @@ enum V {
     Null,
 }
 
-fn unsupported(detail: impl Into<String>) -> Error {
+pub(super) fn unsupported(detail: impl Into<String>) -> Error {
     Error::bad_request("sta.unsupported_filter", detail.into())
 }
 
-fn unknown(set: &str, path: &[String]) -> Error {
+pub(super) fn unknown(set: &str, path: &[String]) -> Error {
     Error::bad_request("sta.unknown_property", format!("{set} has no property {:?} in this mapping", path.join("/")))
 }
 
-fn type_error(detail: impl Into<String>) -> Error {
+pub(super) fn type_error(detail: impl Into<String>) -> Error {
     Error::bad_request("sta.invalid_filter", detail.into())
 }
 
 /// Where an entity's columns are in the current query.
 #[derive(Debug, Clone, Copy)]
-enum Ctx {
+pub(super) enum Ctx {
     Thing,
     Location,
     Historical,
@@ -124,26 +150,28 @@ enum Ctx {
     Observation,
     Sensor(&'static str),
     ObservedProperty(&'static str),
+    /// An entity created through the API (`sta_*` tables, see `sta_native`), aliased `n`.
+    Native(Set),
 }
 
-struct Compiler {
-    p: Params,
-    dialect: Dialect,
+pub(super) struct Compiler {
+    pub(super) p: Params,
+    pub(super) dialect: Dialect,
     now_ms: i64,
     /// The query needs `eco_station s` joined (observations only).
     station: bool,
 }
 
 impl Compiler {
-    fn new(dialect: Dialect, now_ms: i64) -> Self {
+    pub(super) fn new(dialect: Dialect, now_ms: i64) -> Self {
         Self { p: Params::new(), dialect, now_ms, station: false }
     }
 
-    fn text(&mut self, s: &str) -> String {
+    pub(super) fn text(&mut self, s: &str) -> String {
         self.p.push(s)
     }
 
-    fn int(&mut self, i: i64) -> String {
+    pub(super) fn int(&mut self, i: i64) -> String {
         self.p.push(i)
     }
 
@@ -195,6 +223,7 @@ impl Compiler {
         let one =
             |v: V| if leaf { Ok(v) } else { Err(unsupported(format!("{} has no sub-properties", path.join("/")))) };
         match ctx {
+            Ctx::Native(set) => self.resolve_native(set, 0, path),
             Ctx::Thing => match (first, rest.first().map(String::as_str), rest.len()) {
                 ("id", _, 0) => Ok(V::Str("s.id".into())),
                 ("name", _, 0) => Ok(V::Str("s.name".into())),
@@ -410,7 +439,7 @@ impl Compiler {
         }
     }
 
-    fn boolean(&mut self, ctx: Ctx, e: &Expr) -> Result<String> {
+    pub(super) fn boolean(&mut self, ctx: Ctx, e: &Expr) -> Result<String> {
         match self.expr(ctx, e)? {
             V::Bool(b) => Ok(b),
             _ => Err(type_error("and, or and not need true/false operands (comparisons or boolean functions)")),
@@ -517,6 +546,7 @@ impl Compiler {
             (V::Key(..), Lit::Str(s)) => V::KeyText(s.clone()),
             (V::Key(..), Lit::Num(n)) => V::KeyText(format!("{n}")),
             (V::Str(_), Lit::Num(n)) => V::Str(self.text(&format!("{n}"))),
+            (V::Num(_), Lit::Str(s)) if s.parse::<i64>().is_ok() => V::Num(self.int(s.parse().unwrap_or(0))),
             _ => self.lit(l),
         })
     }
@@ -531,6 +561,8 @@ impl Compiler {
             }
         };
         Ok(V::Bool(match (a, b) {
+            // An ordering with null (a member this kind of entity does not have) is never true.
+            (V::Null, _) | (_, V::Null) if !matches!(op, BinOp::Eq | BinOp::Ne) => "(1 = 0)".into(),
             (V::Null, V::Null) => {
                 eq_only()?;
                 if op == BinOp::Eq {
@@ -952,7 +984,7 @@ impl Compiler {
         }
     }
 
-    fn order(&mut self, ctx: Ctx, items: &[(Expr, bool)]) -> Result<Vec<String>> {
+    pub(super) fn order(&mut self, ctx: Ctx, items: &[(Expr, bool)]) -> Result<Vec<String>> {
         let mut out = Vec::new();
         for (e, desc) in items {
             let dir = if *desc { "DESC" } else { "ASC" };
@@ -1008,14 +1040,18 @@ fn flip(op: BinOp) -> BinOp {
 
 /// Checks an expression against an entity set without running it (for `$filter` inside
 /// `$expand`, checked once before any query).
+/// It passes when it applies to the registry's entities or to those created through the API;
+/// a listing that needs the other kind too reports that kind's error when it runs.
 pub fn check(set: Set, e: &Expr, order: &[(Expr, bool)]) -> Result<()> {
-    let mut c = Compiler::new(Dialect::Sqlite, 0);
-    let ctx = ctx_of(set);
-    if let Some(b) = (!matches!(e, Expr::Lit(Lit::Bool(true)))).then_some(e) {
-        c.boolean(ctx, b)?;
-    }
-    c.order(ctx, order)?;
-    Ok(())
+    let try_ctx = |ctx: Ctx| -> Result<()> {
+        let mut c = Compiler::new(Dialect::Sqlite, 0);
+        if let Some(b) = (!matches!(e, Expr::Lit(Lit::Bool(true)))).then_some(e) {
+            c.boolean(ctx, b)?;
+        }
+        c.order(ctx, order)?;
+        Ok(())
+    };
+    try_ctx(ctx_of(set)).or_else(|e| try_ctx(Ctx::Native(set)).map_err(|_| e))
 }
 
 fn ctx_of(set: Set) -> Ctx {
@@ -1056,6 +1092,13 @@ fn obs_of(r: &AnyRow) -> Result<ObsRow> {
 /// Builds `WHERE …` and `ORDER BY …` for a set; returns (where, order, compiler).
 fn clauses(db: &Db, set: Set, scope: &Scope, page: &Page<'_>) -> Result<(String, String, Compiler)> {
     let mut c = Compiler::new(db.dialect(), page.now_ms);
+    let (conds, order) = proj_clauses(&mut c, set, scope, page)?;
+    let where_sql = if conds.is_empty() { String::new() } else { format!(" WHERE {}", conds.join(" AND ")) };
+    Ok((where_sql, format!(" ORDER BY {}", order.join(", ")), c))
+}
+
+/// The conditions and ORDER BY items of a registry-backed listing, compiled into `c`.
+fn proj_clauses(c: &mut Compiler, set: Set, scope: &Scope, page: &Page<'_>) -> Result<(Vec<String>, Vec<String>)> {
     let ctx = ctx_of(set);
     let mut conds: Vec<String> = Vec::new();
     let (st, kind, fac, per, time) = match set {
@@ -1091,8 +1134,7 @@ fn clauses(db: &Db, set: Set, scope: &Scope, page: &Page<'_>) -> Result<(String,
         .into_iter()
         .map(|c| format!("{c} ASC")),
     );
-    let where_sql = if conds.is_empty() { String::new() } else { format!(" WHERE {}", conds.join(" AND ")) };
-    Ok((where_sql, format!(" ORDER BY {}", order.join(", ")), c))
+    Ok((conds, order))
 }
 
 /// Errors of evaluating a request's expression (PostgreSQL's SQLSTATE class 22: numeric
@@ -1110,7 +1152,7 @@ fn eval_err(e: qy_storage::sqlx::Error) -> Error {
     }
 }
 
-async fn run_list<T>(
+pub(super) async fn run_list<T>(
     db: &Db,
     from: &str,
     cols: &str,
@@ -1190,6 +1232,150 @@ pub async fn fixed(db: &Db, set: Set, ids: &[String], page: &Page<'_>) -> Result
         from
     };
     run_list(db, &from, "k.id", (where_sql, order_sql, c), page, |r| r.try_get::<String, _>(0).store()).await
+}
+
+// ---- registry-backed and API-created entities in one listing ------------------------------------
+
+/// An entity of a mixed listing: a registry-backed one by its text id, or one created
+/// through the API by its number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Key {
+    Registry(String),
+    Native(i64),
+}
+
+/// The SQL type of an ordering value, so both halves of a UNION agree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Num,
+    Text,
+    Bool,
+    Int,
+    Null,
+}
+
+impl Kind {
+    fn sql(self) -> &'static str {
+        match self {
+            Kind::Num => "DOUBLE PRECISION",
+            Kind::Text | Kind::Null => "TEXT",
+            Kind::Bool => "BOOLEAN",
+            Kind::Int => "BIGINT",
+        }
+    }
+}
+
+impl Compiler {
+    /// One column per `$orderby` item with its type (a composite id becomes its text).
+    fn order_items(&mut self, ctx: Ctx, items: &[(Expr, bool)]) -> Result<Vec<(String, bool, Kind)>> {
+        let mut out = Vec::new();
+        for (e, desc) in items {
+            let (col, kind) = match self.expr(ctx, e)? {
+                V::Num(c) | V::Result(c, _) => (c, Kind::Num),
+                V::Str(c) => (c, Kind::Text),
+                V::Bool(c) => (c, Kind::Bool),
+                V::Time(c) | V::Interval(c, _) => (c, Kind::Int),
+                V::Key(cols, _) => {
+                    let parts: Vec<String> = cols.iter().map(|c| format!("CAST({c} AS TEXT)")).collect();
+                    (parts.join(" || '~' || "), Kind::Text)
+                }
+                V::Null => ("NULL".to_owned(), Kind::Null),
+                _ => return Err(unsupported("$orderby on a geometry is not supported")),
+            };
+            out.push((col, *desc, kind));
+        }
+        Ok(out)
+    }
+}
+
+/// The FROM of a registry-backed set and the text of its ids.
+fn registry_from(c: &mut Compiler, set: Set, fixed_ids: &[String]) -> (String, &'static str) {
+    match set {
+        Set::Datastreams => (
+            "eco_latest l JOIN eco_station s ON s.id = l.station_id".into(),
+            "(l.station_id || '~' || l.factor || '~' || l.period)",
+        ),
+        Set::Observations => (
+            if c.station { "eco_observation o JOIN eco_station s ON s.id = o.station_id" } else { "eco_observation o" }
+                .into(),
+            "(o.station_id || '~' || o.factor || '~' || o.period || '~' || CAST(o.time_ms AS TEXT))",
+        ),
+        Set::Sensors | Set::ObservedProperties => {
+            let values: Vec<String> = fixed_ids.iter().map(|i| format!("({})", c.text(i))).collect();
+            let from = match c.dialect {
+                Dialect::Sqlite => format!("(SELECT column1 AS id FROM (VALUES {})) k", values.join(", ")),
+                Dialect::Postgres => format!("(SELECT * FROM (VALUES {}) AS v(id)) k", values.join(", ")),
+            };
+            (from, "k.id")
+        }
+        _ => ("eco_station s".into(), "s.id"),
+    }
+}
+
+/// A page of a collection holding both registry-backed entities and entities created through
+/// the API: one UNION ALL of the two filtered halves, ordered by the `$orderby` values (then
+/// registry entities before API-created ones, each by id). Returns the page's keys.
+pub async fn mixed(db: &Db, set: Set, page: &Page<'_>, fixed_ids: &[String]) -> Result<Listed<Key>> {
+    let mut c = Compiler::new(db.dialect(), page.now_ms);
+    let ctx = ctx_of(set);
+    let mut pconds = Vec::new();
+    if let Some(f) = page.filter {
+        pconds.push(c.boolean(ctx, f)?);
+    }
+    let pord = c.order_items(ctx, page.order)?;
+    let mut nconds = Vec::new();
+    if let Some(f) = page.filter {
+        nconds.push(c.boolean(Ctx::Native(set), f)?);
+    }
+    let nord = c.order_items(Ctx::Native(set), page.order)?;
+    let (from, key) = registry_from(&mut c, set, fixed_ids);
+    let w = |conds: &[String]| if conds.is_empty() { String::new() } else { format!(" WHERE {}", conds.join(" AND ")) };
+    let (pw, nw) = (w(&pconds), w(&nconds));
+    let table = super::sta_native::table(set);
+    let count = if page.count {
+        let sql = format!("SELECT (SELECT COUNT(*) FROM {from}{pw}) + (SELECT COUNT(*) FROM {table} n{nw})");
+        let row = c.p.clone().bind(&sql).fetch_one(db.pool()).await.map_err(eval_err)?;
+        Some(row.try_get::<i64, _>(0).store()?)
+    } else {
+        None
+    };
+    if page.top == 0 {
+        return Ok(Listed { rows: vec![], more: count.is_some_and(|n| n > page.skip), count });
+    }
+    let (mut pcols, mut ncols, mut order) = (String::new(), String::new(), Vec::new());
+    for (i, ((pe, desc, pk), (ne, _, nk))) in pord.into_iter().zip(nord).enumerate() {
+        let (pe, ne) = match (pk, nk) {
+            (a, b) if a == b => (pe, ne),
+            (Kind::Null, b) => (format!("CAST(NULL AS {})", b.sql()), ne),
+            (a, Kind::Null) => (pe, format!("CAST(NULL AS {})", a.sql())),
+            _ => (format!("CAST({pe} AS TEXT)"), format!("CAST({ne} AS TEXT)")),
+        };
+        pcols.push_str(&format!(", {pe} AS o{i}"));
+        ncols.push_str(&format!(", {ne} AS o{i}"));
+        order.push(format!("o{i} {}", if desc { "DESC" } else { "ASC" }));
+    }
+    order.extend(["src ASC".to_owned(), "kt ASC".to_owned(), "kn ASC".to_owned()]);
+    let mut p = c.p;
+    let limit = p.push(page.top + 1);
+    let offset = p.push(page.skip);
+    let sql = format!(
+        "SELECT src, kt, kn FROM (SELECT CAST(0 AS BIGINT) AS src, {key} AS kt, CAST(NULL AS BIGINT) AS kn{pcols} FROM {from}{pw} \
+         UNION ALL SELECT CAST(1 AS BIGINT) AS src, CAST(NULL AS TEXT) AS kt, n.id AS kn{ncols} FROM {table} n{nw}) u \
+         ORDER BY {} LIMIT {limit} OFFSET {offset}",
+        order.join(", ")
+    );
+    let rows = p.bind(&sql).fetch_all(db.pool()).await.map_err(eval_err)?;
+    let more = rows.len() as i64 > page.top;
+    let mut keys = Vec::with_capacity(rows.len());
+    for r in rows.iter().take(usize::try_from(page.top).unwrap_or(0)) {
+        let src: i64 = r.try_get("src").store()?;
+        keys.push(if src == 0 {
+            Key::Registry(r.try_get("kt").store()?)
+        } else {
+            Key::Native(r.try_get("kn").store()?)
+        });
+    }
+    Ok(Listed { rows: keys, more, count })
 }
 
 /// The latest observation of each datastream (one pass over `eco_latest`).

@@ -6,3 +6,4 @@ mod gateway;
 mod harness;
 mod mqtt;
 mod sta;
+mod sta_native;

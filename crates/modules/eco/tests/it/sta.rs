@@ -57,7 +57,7 @@ impl AuditSink for NoAudit {
     }
 }
 
-fn router(gw: &Gateway) -> Router {
+pub(crate) fn router(gw: &Gateway) -> Router {
     let i18n = Arc::new(qy_web::i18n::I18n::new(&[]).unwrap());
     let templates = qy_web::templates::environment(i18n.clone(), &[]).unwrap();
     let state = AppState(Arc::new(Core {
@@ -76,17 +76,17 @@ fn router(gw: &Gateway) -> Router {
     qy_eco::module(gw.ingest.clone()).pages().with_state(state)
 }
 
-struct Reply {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: String,
+pub(crate) struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
 }
 
 impl Reply {
-    fn json(&self) -> Value {
+    pub fn json(&self) -> Value {
         serde_json::from_str(&self.body).unwrap_or(Value::Null)
     }
-    fn code(&self) -> String {
+    pub fn code(&self) -> String {
         self.json()["code"].as_str().unwrap_or("").to_owned()
     }
 }
@@ -104,7 +104,14 @@ fn enc(s: &str) -> String {
         .collect()
 }
 
-async fn send(app: &Router, method: &str, path: &str, token: Option<&str>, ctype: &str, body: Option<String>) -> Reply {
+pub(crate) async fn send(
+    app: &Router,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    ctype: &str,
+    body: Option<String>,
+) -> Reply {
     let mut req = Request::builder().method(method).uri(enc(path)).header(header::HOST, "sta.test");
     if let Some(t) = token {
         req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
@@ -121,18 +128,18 @@ async fn send(app: &Router, method: &str, path: &str, token: Option<&str>, ctype
     reply
 }
 
-async fn get(app: &Router, path: &str) -> Reply {
+pub(crate) async fn get(app: &Router, path: &str) -> Reply {
     send(app, "GET", &format!("/sta/v1.1{path}"), None, "", None).await
 }
 
-async fn post(app: &Router, path: &str, token: Option<&str>, body: Value) -> Reply {
+pub(crate) async fn post(app: &Router, path: &str, token: Option<&str>, body: Value) -> Reply {
     send(app, "POST", &format!("/sta/v1.1{path}"), token, "application/json", Some(body.to_string())).await
 }
 
 const WAIT: Duration = Duration::from_secs(10);
 
 /// Two air stations; A has three hours of PM2.5 (75, 60, 90) and PM10 (80), B one hour.
-async fn fed() -> (Gateway, Router, String, String) {
+pub(crate) async fn fed() -> (Gateway, Router, String, String) {
     let gw = start(qy_eco::GatewayConfig::default()).await;
     let a = gw.station("QH632801S001", false).await;
     let b = gw.station("QH632801S002", false).await;
@@ -555,12 +562,13 @@ async fn observations_are_created_changed_and_deleted_through_the_gateway_path()
     }
     let r = send(&app, "POST", "/sta/v1.1/Observations", Some("op"), "application/json", Some("{".into())).await;
     assert_eq!(r.code(), "request.malformed_json");
-    // Stations and the rest are read-only here.
+    // The registry's stations, datastreams, kinds and factors are read-only here.
     for (m, path) in [
-        ("POST", "/Things".to_owned()),
         ("PATCH", format!("/Things('{a}')")),
         ("DELETE", format!("/Datastreams('{ds_id}')")),
-        ("POST", "/Sensors".into()),
+        ("PATCH", "/Sensors('air')".into()),
+        ("DELETE", "/ObservedProperties('a34004')".into()),
+        ("POST", format!("/Things('{a}')/Datastreams")),
     ] {
         let r = send(&app, m, &format!("/sta/v1.1{path}"), Some("op"), "application/json", Some("{}".into())).await;
         assert_eq!(

@@ -1,0 +1,117 @@
+-- SensorThings entities created through the API (partner sensor networks): a graph of their
+-- own beside the registry's stations, which the API shows as Things, Datastreams and so on.
+-- Ids are integers; registry-backed ids are texts, so the two never collide. `region_code` is
+-- the creator's region: who may change or delete the entity. JSON columns hold JSON text.
+CREATE TABLE sta_thing (
+    id BIGSERIAL PRIMARY KEY,
+    name TEXT NOT NULL,
+    description TEXT NOT NULL,
+    properties TEXT,
+    region_code TEXT NOT NULL,
+    created_at BIGINT NOT NULL
+);
+CREATE TABLE sta_location (
+    id BIGSERIAL PRIMARY KEY,
+    name TEXT NOT NULL,
+    description TEXT NOT NULL,
+    encoding_type TEXT NOT NULL,
+    location TEXT NOT NULL,
+    lon DOUBLE PRECISION,
+    lat DOUBLE PRECISION,
+    properties TEXT,
+    region_code TEXT NOT NULL,
+    created_at BIGINT NOT NULL
+);
+CREATE TABLE sta_thing_location (
+    thing_id BIGINT NOT NULL REFERENCES sta_thing (id),
+    location_id BIGINT NOT NULL REFERENCES sta_location (id),
+    PRIMARY KEY (thing_id, location_id)
+);
+CREATE INDEX sta_thing_location_location ON sta_thing_location (location_id);
+CREATE TABLE sta_historical_location (
+    id BIGSERIAL PRIMARY KEY,
+    thing_id BIGINT NOT NULL REFERENCES sta_thing (id),
+    time_ms BIGINT NOT NULL,
+    region_code TEXT NOT NULL
+);
+CREATE INDEX sta_historical_location_thing ON sta_historical_location (thing_id, time_ms);
+CREATE TABLE sta_historical_location_location (
+    historical_location_id BIGINT NOT NULL REFERENCES sta_historical_location (id),
+    location_id BIGINT NOT NULL REFERENCES sta_location (id),
+    PRIMARY KEY (historical_location_id, location_id)
+);
+CREATE INDEX sta_hll_location ON sta_historical_location_location (location_id);
+CREATE TABLE sta_sensor (
+    id BIGSERIAL PRIMARY KEY,
+    name TEXT NOT NULL,
+    description TEXT NOT NULL,
+    encoding_type TEXT NOT NULL,
+    metadata TEXT NOT NULL,
+    properties TEXT,
+    region_code TEXT NOT NULL,
+    created_at BIGINT NOT NULL
+);
+CREATE TABLE sta_observed_property (
+    id BIGSERIAL PRIMARY KEY,
+    name TEXT NOT NULL,
+    definition TEXT NOT NULL,
+    description TEXT NOT NULL,
+    properties TEXT,
+    region_code TEXT NOT NULL,
+    created_at BIGINT NOT NULL
+);
+CREATE TABLE sta_datastream (
+    id BIGSERIAL PRIMARY KEY,
+    thing_id BIGINT NOT NULL REFERENCES sta_thing (id),
+    sensor_id BIGINT NOT NULL REFERENCES sta_sensor (id),
+    observed_property_id BIGINT NOT NULL REFERENCES sta_observed_property (id),
+    name TEXT NOT NULL,
+    description TEXT NOT NULL,
+    observation_type TEXT NOT NULL,
+    unit_name TEXT,
+    unit_symbol TEXT,
+    unit_definition TEXT,
+    observed_area TEXT,
+    properties TEXT,
+    region_code TEXT NOT NULL,
+    created_at BIGINT NOT NULL
+);
+CREATE INDEX sta_datastream_thing ON sta_datastream (thing_id);
+CREATE INDEX sta_datastream_sensor ON sta_datastream (sensor_id);
+CREATE INDEX sta_datastream_op ON sta_datastream (observed_property_id);
+CREATE TABLE sta_feature (
+    id BIGSERIAL PRIMARY KEY,
+    name TEXT NOT NULL,
+    description TEXT NOT NULL,
+    encoding_type TEXT NOT NULL,
+    feature TEXT NOT NULL,
+    lon DOUBLE PRECISION,
+    lat DOUBLE PRECISION,
+    properties TEXT,
+    -- The Location this feature was generated from (an Observation posted without one).
+    location_id BIGINT REFERENCES sta_location (id),
+    region_code TEXT NOT NULL,
+    created_at BIGINT NOT NULL
+);
+CREATE INDEX sta_feature_location ON sta_feature (location_id);
+CREATE TABLE sta_observation (
+    id BIGSERIAL PRIMARY KEY,
+    datastream_id BIGINT NOT NULL REFERENCES sta_datastream (id),
+    feature_id BIGINT NOT NULL REFERENCES sta_feature (id),
+    phenomenon_start BIGINT NOT NULL,
+    -- NULL for an instant.
+    phenomenon_end BIGINT,
+    -- The result as JSON text; its number (when it is one) and its text (strings unquoted).
+    result TEXT NOT NULL,
+    result_num DOUBLE PRECISION,
+    result_text TEXT,
+    result_time BIGINT,
+    result_quality TEXT,
+    valid_start BIGINT,
+    valid_end BIGINT,
+    parameters TEXT,
+    region_code TEXT NOT NULL,
+    created_at BIGINT NOT NULL
+);
+CREATE INDEX sta_observation_datastream ON sta_observation (datastream_id, phenomenon_start);
+CREATE INDEX sta_observation_feature ON sta_observation (feature_id);
