@@ -322,27 +322,23 @@ type Fut<'a, T> = Pin<Box<dyn Future<Output = Result<T>> + Send + 'a>>;
 /// An existing entity linked by id, or a new one created from the object.
 fn link_or_create<'a>(w: &'a mut W<'_>, set: Set, v: &'a Value, implied: Vec<(&'static str, i64)>) -> Fut<'a, i64> {
     Box::pin(async move {
+        // An object with an id links that entity (its other members, as clients send back a
+        // whole entity they read, are not applied).
         if let Some(r) = reference(v) {
-            let is_ref_only = match v {
-                Value::Object(o) => o.len() == 1,
-                _ => true,
+            return match r {
+                Ok(id) if store::exists(&mut w.tx, set, id).await?.is_some() => Ok(id),
+                Ok(id) => {
+                    Err(Error::bad_request("sta.unknown_link", format!("no {} with id {id} to link", set.name())))
+                }
+                Err(id) => Err(Error::bad_request(
+                    "sta.unknown_link",
+                    format!(
+                        "{} {id:?} is backed by the station registry; entities created through SensorThings link \
+                         only other such entities (numeric ids)",
+                        set.name()
+                    ),
+                )),
             };
-            if is_ref_only {
-                return match r {
-                    Ok(id) if store::exists(&mut w.tx, set, id).await?.is_some() => Ok(id),
-                    Ok(id) => {
-                        Err(Error::bad_request("sta.unknown_link", format!("no {} with id {id} to link", set.name())))
-                    }
-                    Err(id) => Err(Error::bad_request(
-                        "sta.unknown_link",
-                        format!(
-                            "{} {id:?} is backed by the station registry; entities created through SensorThings link \
-                             only other such entities (numeric ids)",
-                            set.name()
-                        ),
-                    )),
-                };
-            }
         }
         let Value::Object(m) = v else { return Err(invalid(format!("{} must be a JSON object", one_name(set)))) };
         create_entity(w, set, m, implied).await
@@ -636,10 +632,17 @@ pub async fn update(
         doc.as_object().cloned().unwrap_or_default()
     } else {
         let Value::Object(b) = body else { return Err(invalid(format!("{} is a JSON object", one_name(set)))) };
-        check_keys(set, b)?;
+        let mut b = b.clone();
+        // Clients send back what they read: the entity's own id may come along, another may not.
+        if let Some(given) = b.remove("@iot.id") {
+            if reference(&given).and_then(|r| r.ok()) != Some(row.id) {
+                return Err(invalid("@iot.id cannot change"));
+            }
+        }
+        check_keys(set, &b)?;
         let mut merged = if put { Map::new() } else { row.props.clone() };
         for (k, v) in b {
-            merged.insert(k.clone(), v.clone());
+            merged.insert(k, v);
         }
         merged
     };

@@ -2,7 +2,9 @@
 
 Uses PyPI `frost-sta-client` (Fraunhofer IOSB) as-is: lists Things, reads a Datastream,
 queries Observations with $filter and $orderby (following @iot.nextLink), creates an
-Observation and a data array through the client, and reads them back.
+Observation and a data array through the client, and reads them back; then creates a partner
+sensor network (Sensor, ObservedProperty, a Thing with its Location and Datastream in one deep
+insert, Observations), reads, changes (PUT, JSON Patch) and deletes it.
 
 Environment:
   QY_STA_URL      service root, e.g. http://127.0.0.1:8080/sta/v1.1
@@ -15,6 +17,7 @@ Exits non-zero (with the reason on stderr) on any mismatch.
 import os
 import sys
 
+import geojson
 import requests
 import frost_sta_client as fsc
 from frost_sta_client.model.ext.data_array_document import DataArrayDocument
@@ -130,8 +133,63 @@ def main():
     # Errors are problem+json 4xx.
     r = requests.get(base + "/Observations", params={"$filter": "result gt"})
     check(r.status_code == 400 and r.json().get("code") == "sta.invalid_filter", "a bad $filter is a 400 problem")
+    r = requests.patch(base + "/Things('%s')" % station, json={"name": "x"}, headers={"Authorization": "Bearer " + token})
+    check(r.status_code == 405 and r.json().get("code") == "sta.read_only_entity", "registry stations are read-only (405)")
     r = requests.post(base + "/Things", json={"name": "x"}, headers={"Authorization": "Bearer " + token})
-    check(r.status_code == 405 and r.json().get("code") == "sta.read_only_entity", "Things are read-only (405)")
+    check(r.status_code == 400 and r.json().get("code") == "sta.invalid_entity", "a Thing without description is a 400")
+
+    partner_network(service)
+
+
+def partner_network(service):
+    """A partner's sensor network created, read, changed and deleted through the client's model."""
+    sensor = fsc.Sensor(name="SM-300", description="soil moisture probe", encoding_type="application/pdf",
+                        metadata="https://example.org/sm300.pdf")
+    prop = fsc.ObservedProperty(name="Soil moisture", definition="http://example.org/soil-moisture",
+                                description="volumetric water content")
+    service.create(sensor)
+    service.create(prop)
+    check(isinstance(sensor.id, int) and isinstance(prop.id, int), "new Sensor and ObservedProperty get numeric ids")
+    location = fsc.Location(name="Maduo plot 7", description="fenced plot", encoding_type="application/geo+json",
+                            location=geojson.Point((98.21, 34.91)))
+    unit = fsc.UnitOfMeasurement(name="percent", symbol="%", definition="http://unitsofmeasure.org/ucum.html#%25")
+    ds = fsc.Datastream(name="moisture 10 cm", description="hourly", unit_of_measurement=unit,
+                        observation_type="http://www.opengis.net/def/observationType/OGC-OM/2.0/OM_Measurement",
+                        sensor=sensor, observed_property=prop)
+    thing = fsc.Thing(name="Maduo node 7", description="wireless node", properties={"owner": "sjy-park"},
+                      locations=[location], datastreams=[ds])
+    service.create(thing)
+    check(isinstance(thing.id, int), "a Thing created with its Location and Datastream (deep insert)")
+    back = service.things().find(thing.id)
+    check(back.properties == {"owner": "sjy-park"}, "its properties read back")
+    datastreams = back.get_datastreams().query().list().entities
+    check(len(datastreams) == 1 and datastreams[0].unit_of_measurement.symbol == "%", "its Datastream reads back")
+    locs = back.get_locations().query().list().entities
+    check(len(locs) == 1 and list(locs[0].location["coordinates"]) == [98.21, 34.91], "its Location reads back")
+    d = datastreams[0]
+    for i, v in enumerate([31.5, 29.0, 35.25]):
+        service.create(fsc.Observation(result=v, phenomenon_time="2026-01-15T0%d:00:00Z" % i, datastream=d))
+    obs = d.get_observations().query().orderby("phenomenonTime", "desc").top(1).list().entities
+    check([o.result for o in obs] == [35.25], "the latest observation is the last one sent")
+    fois = service.features_of_interest().query().filter("name eq 'Maduo plot 7'").list().entities
+    check(len(fois) == 1, "one FeatureOfInterest generated from the Thing's Location")
+    mixed = service.things().query().count().top(0).list()
+    check(mixed.count >= 2, "Things lists registry stations and partner Things together (%r)" % mixed.count)
+
+    back.name = "Maduo node 7b"
+    service.update(back)
+    check(service.things().find(thing.id).name == "Maduo node 7b", "PUT through the client changes the name")
+    service.patch(back, [{"op": "add", "path": "/properties/firmware", "value": "2.1"}])
+    check(service.things().find(thing.id).properties.get("firmware") == "2.1", "JSON Patch adds a property")
+    service.delete(back)
+    try:
+        service.datastreams().find(d.id)
+        check(False, "deleting the Thing deletes its Datastreams")
+    except requests.exceptions.HTTPError as e:
+        check(e.response.status_code == 404, "deleting the Thing deletes its Datastreams (404)")
+    service.delete(sensor)
+    service.delete(prop)
+    check(service.sensors().query().filter("name eq 'SM-300'").list().entities == [], "the Sensor is gone")
 
 
 if __name__ == "__main__":
