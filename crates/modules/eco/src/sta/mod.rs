@@ -264,7 +264,7 @@ async fn write(
         if *method != Method::POST {
             return Ok(method_not_allowed("sta.method_not_allowed", "CreateObservations takes POST".into(), "POST"));
         }
-        let links = write::create_many(cx, principal, &parse_json(bytes)?).await?;
+        let links = create_observations(cx, principal, &parse_json(bytes)?).await?;
         return Ok(json_response(StatusCode::CREATED, &Value::Array(links), &[]));
     }
     if *method == Method::POST {
@@ -340,15 +340,49 @@ async fn write(
     Ok(json_response(StatusCode::OK, &body, &out.raw))
 }
 
+/// `CreateObservations`: groups for Datastreams created through the API are stored by
+/// `native`, the rest through the gateway's path; the answer keeps the request's row order.
+async fn create_observations(cx: &Cx, principal: &qy_kernel::Principal, body: &Value) -> Result<Vec<Value>, Error> {
+    let Value::Array(groups) = body else { return write::create_many(cx, principal, body).await };
+    let natives: Vec<Option<i64>> = groups.iter().map(native_datastream).collect();
+    if natives.iter().all(Option::is_none) {
+        return write::create_many(cx, principal, body).await;
+    }
+    let registry: Vec<Value> =
+        groups.iter().zip(&natives).filter(|(_, n)| n.is_none()).map(|(g, _)| g.clone()).collect();
+    let mut registry_links =
+        if registry.is_empty() { vec![] } else { write::create_many(cx, principal, &Value::Array(registry)).await? }
+            .into_iter();
+    let mut out = Vec::new();
+    for (g, n) in groups.iter().zip(&natives) {
+        match n {
+            Some(ds) => out.extend(native::create_array(cx, principal, *ds, g).await?),
+            None => {
+                let rows = g.get("dataArray").and_then(Value::as_array).map_or(0, Vec::len);
+                out.extend(registry_links.by_ref().take(rows));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The Datastream a body links, when it is one created through the API.
+fn native_datastream(body: &Value) -> Option<i64> {
+    let id = body.get("Datastream@iot.id").or_else(|| body.get("Datastream").and_then(|d| d.get("@iot.id")))?;
+    match id {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => read::native_id(s),
+        _ => None,
+    }
+}
+
 /// Does a new Observation's body link a Datastream created through the API (a numeric id)?
 fn links_native_datastream(body: &Value) -> bool {
-    let id = body.get("Datastream@iot.id").or_else(|| body.get("Datastream").and_then(|d| d.get("@iot.id")));
-    match id {
-        Some(Value::Number(_)) => true,
-        Some(Value::String(s)) => read::native_id(s).is_some(),
+    let linked = body.get("Datastream@iot.id").or_else(|| body.get("Datastream").and_then(|d| d.get("@iot.id")));
+    match linked {
+        Some(_) => native_datastream(body).is_some(),
         // A new Datastream inline (deep insert) is created through the API too.
         None => body.get("Datastream").is_some_and(Value::is_object),
-        _ => false,
     }
 }
 

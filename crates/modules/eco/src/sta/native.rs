@@ -556,6 +556,61 @@ pub async fn create(cx: &Cx, p: &Principal, set: Set, parent: Option<(Set, i64, 
     Ok(id)
 }
 
+/// One `CreateObservations` group for a Datastream created through the API: each row is
+/// stored on its own, and answered with its self link or `error: …` (§14.3.2).
+pub async fn create_array(cx: &Cx, p: &Principal, datastream: i64, group: &Value) -> Result<Vec<Value>> {
+    let components: Vec<&str> = match group.get("components") {
+        Some(Value::Array(c)) => c.iter().map(|v| v.as_str().unwrap_or("")).collect(),
+        _ => return Err(invalid("each item needs components: [\"phenomenonTime\", \"result\", …]")),
+    };
+    const COMPONENTS: [&str; 7] =
+        ["phenomenonTime", "result", "resultTime", "resultQuality", "validTime", "parameters", "FeatureOfInterest/id"];
+    if let Some(c) = components.iter().find(|c| !COMPONENTS.contains(c)) {
+        return Err(invalid(format!("unsupported component {c:?}; use {}", COMPONENTS.join(", "))));
+    }
+    let Some(Value::Array(rows)) = group.get("dataArray") else {
+        return Err(invalid("each item needs a dataArray of arrays"));
+    };
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let Value::Array(vals) = row else {
+            out.push(Value::String("error: a dataArray row must be an array".into()));
+            continue;
+        };
+        if vals.len() != components.len() {
+            out.push(Value::String(format!("error: {} values for {} components", vals.len(), components.len())));
+            continue;
+        }
+        let mut m = Map::new();
+        for (c, v) in components.iter().zip(vals) {
+            match *c {
+                "FeatureOfInterest/id" if !v.is_null() => {
+                    m.insert("FeatureOfInterest".into(), serde_json::json!({"@iot.id": v}));
+                }
+                "FeatureOfInterest/id" => {}
+                c => {
+                    m.insert(c.to_owned(), v.clone());
+                }
+            }
+        }
+        let answer = match create(
+            cx,
+            p,
+            Set::Observations,
+            Some((Set::Datastreams, datastream, "Observations")),
+            &Value::Object(m),
+        )
+        .await
+        {
+            Ok(id) => Value::String(super::model::native_link(&cx.base, Set::Observations, id)),
+            Err(e) if e.kind == qy_kernel::ErrorKind::Forbidden => return Err(e),
+            Err(e) => Value::String(format!("error: {}", e.detail)),
+        };
+        out.push(answer);
+    }
+    Ok(out)
+}
+
 /// RFC 6902 JSON Patch on an entity's JSON (add, replace, remove, test; object members and
 /// array indexes).
 fn apply_patch(doc: &mut Value, ops: &Value) -> Result<()> {

@@ -246,6 +246,27 @@ async fn a_partner_network_is_created_queried_changed_and_deleted() {
     .await;
     assert_eq!((r.status, r.code().as_str()), (StatusCode::CONFLICT, "sta.patch_test_failed"));
 
+    // CreateObservations mixes the partner's Datastreams and the registry's, answering in order.
+    let r = post(
+        &app,
+        "/CreateObservations",
+        Some("writer"),
+        json!([
+            {"Datastream": {"@iot.id": ds[0]}, "components": ["phenomenonTime", "result"],
+             "dataArray": [["2026-01-15T05:00:00Z", 33.0], ["yesterday", 1]]},
+            {"Datastream": {"@iot.id": format!("{a}~a34004~hour")}, "components": ["phenomenonTime", "result"],
+             "dataArray": [["2026-01-15T06:00:00Z", 70]]}
+        ]),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let links = r.json();
+    let links: Vec<&str> = links.as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    assert!(links[0].starts_with("http://sta.test/sta/v1.1/Observations(") && !links[0].contains('\''), "{links:?}");
+    assert!(links[1].starts_with("error"), "{links:?}");
+    assert!(links[2].ends_with("~a34004~hour~1768456800000')"), "{links:?}");
+    assert_eq!(count(&app, &format!("/Datastreams({})/Observations", ds[0])).await, 4);
+
     // Deletes cascade as the standard says: a Thing takes its Datastreams and their Observations.
     assert_eq!(delete(&app, &format!("/Things({thing})"), "elsewhere").await.status, StatusCode::FORBIDDEN);
     assert_eq!(delete(&app, &format!("/Things({thing})"), "writer").await.status, StatusCode::OK);
@@ -254,8 +275,8 @@ async fn a_partner_network_is_created_queried_changed_and_deleted() {
     assert_eq!(get(&app, &format!("/Observations({text_obs})")).await.status, StatusCode::NOT_FOUND);
     assert_eq!(
         count(&app, "/Observations?$filter=result gt 30").await,
-        registry_over_30,
-        "the registry's are untouched"
+        registry_over_30 + 1,
+        "the registry's are untouched (70 was added to them above)"
     );
     assert_eq!(
         get(&app, &format!("/Sensors({sensor})")).await.status,
