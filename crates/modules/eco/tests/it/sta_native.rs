@@ -287,3 +287,65 @@ async fn a_partner_network_is_created_queried_changed_and_deleted() {
     assert_eq!(delete(&app, &format!("/Sensors({sensor})"), "writer").await.status, StatusCode::NOT_FOUND);
     assert_eq!(count(&app, "/Things").await, 2);
 }
+
+#[tokio::test]
+async fn hostile_writes_and_queries_of_partner_entities_are_4xx() {
+    let (_gw, app, _a, _b) = fed().await;
+    let thing = created(&post(&app, "/Things", Some("writer"), json!({"name": "t", "description": "d"})).await);
+    // Locations → Things → Locations … as deep as JSON allows.
+    let mut nested = json!({"name": "t", "description": "d"});
+    for i in 0..40 {
+        nested = if i % 2 == 0 {
+            json!({"name": "l", "description": "d", "encodingType": "application/geo+json",
+                   "location": {"type": "Point", "coordinates": [1, 1]}, "Things": [nested]})
+        } else {
+            json!({"name": "t", "description": "d", "Locations": [nested]})
+        };
+    }
+    let bodies = [
+        json!(null),
+        json!([]),
+        json!({"name": 5, "description": []}),
+        json!({"name": "x", "description": "y", "properties": "not an object"}),
+        json!({"name": "x", "description": "y", "Locations": {"name": "not an array"}}),
+        json!({"name": "x", "description": "y", "Locations": [5]}),
+        json!({"name": "x", "description": "y", "Locations": [{"@iot.id": 1.5}]}),
+        json!({"name": "x", "description": "y", "Locations": [{"@iot.id": -3}]}),
+        json!({"name": "x", "description": "y", "Locations": [{"@iot.id": "99999999999999999999999"}]}),
+        json!({"name": "x", "description": "y", "Datastreams": [{"Observations": [{"result": 1}]}]}),
+        json!({"name": "x".repeat(20_000), "description": "y"}),
+        nested,
+    ];
+    for body in &bodies {
+        for path in ["/Things".to_owned(), "/Locations".into(), format!("/Things({thing})/Datastreams")] {
+            let r = post(&app, &path, Some("writer"), body.clone()).await;
+            assert!(r.status.is_client_error() || r.status == StatusCode::CREATED, "{path}: {} {}", r.status, r.body);
+        }
+    }
+    for ops in [
+        json!({}),
+        json!([{"op": "move"}]),
+        json!([{"op": "add", "path": "", "value": 1}]),
+        json!([{"op": "replace", "path": "/name", "value": 5}]),
+        json!([{"op": "remove", "path": "/nope/deeper"}]),
+    ] {
+        let r = patch(&app, &format!("/Things({thing})"), "writer", "application/json-patch+json", ops.clone()).await;
+        assert!(r.status.is_client_error(), "{ops}: {} {}", r.status, r.body);
+    }
+    for p in [
+        "/Things(99999999999999999999)",
+        "/Things(-1)",
+        "/Things(0)/Datastreams",
+        "/Things?$filter=properties eq 1",
+        "/Things?$filter=properties/a/b/c/d/e/f/g eq 1",
+        "/Things?$filter=properties/a gt 'x' and properties/b mul 1e308 mul 1e308 gt 1",
+        "/Observations?$filter=parameters/x mul 1e308 mul 1e308 gt 1",
+        "/Observations?$filter=Datastream/Thing eq 1",
+        "/Observations?$filter=Datastream/Thing/Locations/name eq 'x'",
+        "/Datastreams?$orderby=properties/x,unitOfMeasurement/symbol desc,Thing/name",
+        "/Things?$orderby=properties/mn,location",
+    ] {
+        let r = get(&app, p).await;
+        assert!(r.status.is_success() || r.status.is_client_error(), "{p}: {} {}", r.status, r.body);
+    }
+}
