@@ -47,10 +47,11 @@ const BODY_LIMIT: usize = 1024 * 1024;
 const ARRAY_BODY_LIMIT: usize = 16 * 1024 * 1024;
 
 /// The conformance classes claimed in the service root (see docs/sensorthings.md).
-pub const CONFORMANCE: [&str; 4] = [
+pub const CONFORMANCE: [&str; 5] = [
     "http://www.opengis.net/spec/iot_sensing/1.1/req/datamodel",
     "http://www.opengis.net/spec/iot_sensing/1.1/req/resource-path/resource-path-to-entities",
     "http://www.opengis.net/spec/iot_sensing/1.1/req/request-data",
+    "http://www.opengis.net/spec/iot_sensing/1.1/req/create-update-delete",
     "http://www.opengis.net/spec/iot_sensing/1.1/req/data-array/data-array",
 ];
 
