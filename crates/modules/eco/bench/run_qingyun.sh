@@ -7,7 +7,9 @@
 #   crates/modules/eco/bench/run_qingyun.sh            # SQLite in a temporary directory
 #   QY_DATABASE_URL=postgres://postgres@127.0.0.1:5432/qy_sta crates/modules/eco/bench/run_qingyun.sh
 #                                                       # an empty PostgreSQL database
-# Env: SECONDS_POST (30), TARGET_OBS (500000), PORT (18400). Everything stays on 127.0.0.1.
+# Env: SEED (seed: the peers' own step, a partner network of 10 Things with 10 Datastreams each
+# created through SensorThings; seed-registry: 10 registry stations fed through their
+# datastreams), SECONDS_POST (30), TARGET_OBS (500000), PORT (18400). Everything stays on 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "$0")/../../../.."
 target="${CARGO_TARGET_DIR:-target}"
@@ -32,7 +34,7 @@ run() { python3 "$here/sta_bench.py" "$base" "$@" --header "Authorization: Beare
 count() { curl -sf "$base/Observations?\$top=0&\$count=true" | python3 -c 'import json,sys; print(json.load(sys.stdin)["@iot.count"])'; }
 
 echo "# store: ${QY_DATABASE_URL:-sqlite in $data}"
-run seed-registry
+run "${SEED:-seed}"
 run post --seconds "${SECONDS_POST:-30}" --clients 1
 run post --seconds "${SECONDS_POST:-30}" --clients 4
 echo "# observations before the first GET: $(count)"

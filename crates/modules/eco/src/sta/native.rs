@@ -40,9 +40,24 @@ struct W<'a> {
     now: i64,
     /// The region new entities are recorded in: the creator's.
     region: String,
+    /// Regions of entities already looked up in this request (a POSTed Observation's
+    /// Datastream is checked for existence and for permission).
+    seen: Vec<(Set, i64, String)>,
 }
 
 impl W<'_> {
+    /// The region of an existing entity, `None` if there is none with that id.
+    async fn region_of(&mut self, set: Set, id: i64) -> Result<Option<String>> {
+        if let Some((_, _, r)) = self.seen.iter().find(|(s, i, _)| *s == set && *i == id) {
+            return Ok(Some(r.clone()));
+        }
+        let r = store::exists(&mut self.tx, set, id).await?;
+        if let Some(r) = &r {
+            self.seen.push((set, id, r.clone()));
+        }
+        Ok(r)
+    }
+
     /// May this caller add to or change something recorded in `region`?
     fn may(&self, region: &str) -> Result<()> {
         if self.p.can_in_region(OBSERVATIONS_WRITE, region) {
@@ -326,7 +341,7 @@ fn link_or_create<'a>(w: &'a mut W<'_>, set: Set, v: &'a Value, implied: Vec<(&'
         // whole entity they read, are not applied).
         if let Some(r) = reference(v) {
             return match r {
-                Ok(id) if store::exists(&mut w.tx, set, id).await?.is_some() => Ok(id),
+                Ok(id) if w.region_of(set, id).await?.is_some() => Ok(id),
                 Ok(id) => {
                     Err(Error::bad_request("sta.unknown_link", format!("no {} with id {id} to link", set.name())))
                 }
@@ -368,16 +383,16 @@ fn array<'m>(m: &'m Map<String, Value>, nav: &str) -> Result<&'m [Value]> {
 /// The FeatureOfInterest of an Observation posted without one: the one generated from its
 /// Thing's Location, generated now if need be (SensorThings 1.1 §10.2.1.1).
 async fn feature_from_thing(w: &mut W<'_>, datastream: i64) -> Result<i64> {
-    let thing = store::datastream_thing(&mut w.tx, datastream).await?.unwrap_or_default();
-    let Some(location) = store::thing_locations(&mut w.tx, thing).await?.into_iter().next() else {
-        return Err(Error::bad_request(
-            "sta.missing_feature",
-            "the Observation has no FeatureOfInterest and its Thing has no Location to derive one from",
-        ));
+    let location = match store::generated_feature(&mut w.tx, datastream).await? {
+        Some((_, Some(feature))) => return Ok(feature),
+        Some((location, None)) => location,
+        None => {
+            return Err(Error::bad_request(
+                "sta.missing_feature",
+                "the Observation has no FeatureOfInterest and its Thing has no Location to derive one from",
+            ))
+        }
     };
-    if let Some(f) = store::feature_of_location(&mut w.tx, location).await? {
-        return Ok(f);
-    }
     let (name, description, encoding, geo) =
         store::location_parts(&mut w.tx, location).await?.ok_or_else(|| Error::internal("location vanished"))?;
     let (g, lon, lat) = geojson(serde_json::from_str::<Value>(&geo).ok().as_ref(), "Location/location")?;
@@ -401,7 +416,7 @@ async fn feature_from_thing(w: &mut W<'_>, datastream: i64) -> Result<i64> {
 
 /// The region of the Thing an entity adds to (a Datastream's, an Observation's).
 async fn thing_region(w: &mut W<'_>, set: Set, id: i64) -> Result<String> {
-    store::exists(&mut w.tx, set, id).await?.ok_or_else(|| invalid(format!("no {} {id}", set.name())))
+    w.region_of(set, id).await?.ok_or_else(|| invalid(format!("no {} {id}", set.name())))
 }
 
 /// Creates one entity and what it carries inline; `implied` links come from the path or the
@@ -531,7 +546,7 @@ async fn writer<'a>(cx: &Cx, p: &'a Principal) -> Result<W<'a>> {
             format!("creating SensorThings entities needs {OBSERVATIONS_WRITE}"),
         ));
     }
-    Ok(W { tx: store::begin(&cx.db).await?, p, now: cx.now, region: p.scope.root().to_owned() })
+    Ok(W { tx: store::begin(&cx.db).await?, p, now: cx.now, region: p.scope.root().to_owned(), seen: Vec::new() })
 }
 
 /// POST of a new entity (with what it carries inline), to `/Set` or to a navigation

@@ -419,8 +419,14 @@ pub async fn any(db: &Db, set: Set) -> Result<bool> {
 
 pub type Tx = Transaction<'static, Any>;
 
+/// A write transaction. On SQLite it takes the write lock first (`BEGIN IMMEDIATE`): a
+/// transaction that reads before writing would otherwise fail with SQLITE_BUSY, without
+/// waiting, when another writer commits in between.
 pub async fn begin(db: &Db) -> Result<Tx> {
-    db.pool().begin().await.store()
+    match db.dialect() {
+        Dialect::Sqlite => db.pool().begin_with("BEGIN IMMEDIATE").await.store(),
+        Dialect::Postgres => db.pool().begin().await.store(),
+    }
 }
 
 /// A column value of a native insert or update.
@@ -501,16 +507,6 @@ pub async fn clear_thing_locations(tx: &mut Tx, thing: i64) -> Result<()> {
     Ok(())
 }
 
-/// The Locations of a Thing.
-pub async fn thing_locations(tx: &mut Tx, thing: i64) -> Result<Vec<i64>> {
-    let rows = query("SELECT location_id FROM sta_thing_location WHERE thing_id = $1 ORDER BY location_id")
-        .bind(thing)
-        .fetch_all(&mut **tx)
-        .await
-        .store()?;
-    rows.iter().map(|r| r.try_get::<i64, _>(0).store()).collect()
-}
-
 /// Records that a Thing is at these Locations from `time_ms` on.
 pub async fn add_historical_location(
     tx: &mut Tx,
@@ -556,14 +552,19 @@ pub async fn link_historical_location(tx: &mut Tx, hist: i64, location: i64) -> 
     Ok(())
 }
 
-/// The FeatureOfInterest generated from a Location, if one was.
-pub async fn feature_of_location(tx: &mut Tx, location: i64) -> Result<Option<i64>> {
-    let row = query("SELECT id FROM sta_feature WHERE location_id = $1 ORDER BY id LIMIT 1")
-        .bind(location)
-        .fetch_optional(&mut **tx)
-        .await
-        .store()?;
-    row.map(|r| r.try_get::<i64, _>(0).store()).transpose()
+/// The first Location of a Datastream's Thing and the FeatureOfInterest generated from it, if
+/// any (one round trip: this is on every Observation posted without a feature).
+pub async fn generated_feature(tx: &mut Tx, datastream: i64) -> Result<Option<(i64, Option<i64>)>> {
+    let row = query(
+        "SELECT tl.location_id, (SELECT f.id FROM sta_feature f WHERE f.location_id = tl.location_id \
+         ORDER BY f.id LIMIT 1) AS feature_id FROM sta_datastream d JOIN sta_thing_location tl \
+         ON tl.thing_id = d.thing_id WHERE d.id = $1 ORDER BY tl.location_id LIMIT 1",
+    )
+    .bind(datastream)
+    .fetch_optional(&mut **tx)
+    .await
+    .store()?;
+    row.map(|r| Ok((r.try_get::<i64, _>(0).store()?, r.try_get::<Option<i64>, _>(1).store()?))).transpose()
 }
 
 /// A Location's columns for generating a FeatureOfInterest from it.
@@ -575,13 +576,6 @@ pub async fn location_parts(tx: &mut Tx, id: i64) -> Result<Option<(String, Stri
         .store()?;
     row.map(|r| Ok((r.try_get(0).store()?, r.try_get(1).store()?, r.try_get(2).store()?, r.try_get(3).store()?)))
         .transpose()
-}
-
-/// The Thing of a Datastream.
-pub async fn datastream_thing(tx: &mut Tx, ds: i64) -> Result<Option<i64>> {
-    let row =
-        query("SELECT thing_id FROM sta_datastream WHERE id = $1").bind(ds).fetch_optional(&mut **tx).await.store()?;
-    row.map(|r| r.try_get::<i64, _>(0).store()).transpose()
 }
 
 async fn exec(tx: &mut Tx, sql: &str, id: i64) -> Result<u64> {

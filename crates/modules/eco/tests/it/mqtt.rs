@@ -102,6 +102,36 @@ async fn a_sensorthings_observation_published_over_mqtt_is_stored() {
             break;
         }
     }
+
+    // A partner network's Datastream (created through the API) takes Observations the same way.
+    let app = crate::sta::router(&gw);
+    let thing = serde_json::json!({"name": "node", "description": "partner node",
+        "Locations": [{"name": "plot", "description": "plot", "encodingType": "application/geo+json",
+                       "location": {"type": "Point", "coordinates": [98.2, 34.9]}}],
+        "Datastreams": [{"name": "moisture", "description": "d", "observationType": "OM_Measurement",
+            "unitOfMeasurement": {"name": "percent", "symbol": "%", "definition": null},
+            "Sensor": {"name": "probe", "description": "p", "encodingType": "text/plain", "metadata": "m"},
+            "ObservedProperty": {"name": "moisture", "definition": "urn:x", "description": "d"}}]});
+    let r = crate::sta::post(&app, "/Things", Some("writer"), thing).await;
+    assert_eq!(r.status, axum::http::StatusCode::CREATED, "{}", r.body);
+    let ds = crate::sta::get(&app, "/Datastreams?$filter=name eq 'moisture'").await.json()["value"][0]["@iot.id"]
+        .as_i64()
+        .unwrap();
+    let body = r#"{"phenomenonTime": "2026-01-15T02:00:00Z", "result": 31.5}"#;
+    client.publish(format!("v1.1/Datastreams({ds})/Observations"), QoS::AtLeastOnce, false, body).await.unwrap();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        assert!(tokio::time::Instant::now() < deadline, "partner observation not stored");
+        let _ = tokio::time::timeout(Duration::from_millis(200), events.poll()).await;
+        let stored = crate::sta::get(&app, &format!("/Datastreams({ds})/Observations")).await.json();
+        if let Some(o) = stored["value"].as_array().and_then(|v| v.first()) {
+            assert_eq!(
+                (o["result"].as_f64(), o["phenomenonTime"].as_str()),
+                (Some(31.5), Some("2026-01-15T02:00:00Z"))
+            );
+            break;
+        }
+    }
 }
 
 #[tokio::test]
