@@ -73,6 +73,12 @@ CREATE TABLE sta_datastream (
     unit_definition TEXT,
     observed_area TEXT,
     properties TEXT,
+    -- The span of its Observations' phenomenonTime and resultTime (kept on every change, so
+    -- listing Datastreams never scans their Observations).
+    phenomenon_start BIGINT,
+    phenomenon_end BIGINT,
+    result_start BIGINT,
+    result_end BIGINT,
     region_code TEXT NOT NULL,
     created_at BIGINT NOT NULL
 );
@@ -113,5 +119,5 @@ CREATE TABLE sta_observation (
     region_code TEXT NOT NULL,
     created_at BIGINT NOT NULL
 );
-CREATE INDEX sta_observation_datastream ON sta_observation (datastream_id, phenomenon_start);
+CREATE INDEX sta_observation_datastream ON sta_observation (datastream_id, phenomenon_start, id);
 CREATE INDEX sta_observation_feature ON sta_observation (feature_id);

@@ -43,6 +43,8 @@ struct W<'a> {
     /// Regions of entities already looked up in this request (a POSTed Observation's
     /// Datastream is checked for existence and for permission).
     seen: Vec<(Set, i64, String)>,
+    /// Per Datastream: its Thing's first Location and the feature generated from it.
+    features: Vec<(i64, store::SiteFeature)>,
 }
 
 impl W<'_> {
@@ -51,7 +53,16 @@ impl W<'_> {
         if let Some((_, _, r)) = self.seen.iter().find(|(s, i, _)| *s == set && *i == id) {
             return Ok(Some(r.clone()));
         }
-        let r = store::exists(&mut self.tx, set, id).await?;
+        let r = if set == Set::Datastreams {
+            // An Observation's Datastream: its feature comes in the same round trip.
+            let ctx = store::datastream_context(&mut self.tx, id).await?;
+            ctx.map(|(region, feature)| {
+                self.features.push((id, feature));
+                region
+            })
+        } else {
+            store::exists(&mut self.tx, set, id).await?
+        };
         if let Some(r) = &r {
             self.seen.push((set, id, r.clone()));
         }
@@ -332,6 +343,15 @@ fn reference(v: &Value) -> Option<std::result::Result<i64, String>> {
     Some(native_id(&text).ok_or(text))
 }
 
+/// An integer column value of an insert.
+fn col_int(cols: &[(&'static str, Col)], name: &str) -> Option<i64> {
+    cols.iter().find(|(n, _)| *n == name).and_then(|(_, c)| match c {
+        Col::Int(i) => Some(*i),
+        Col::OptInt(i) => *i,
+        _ => None,
+    })
+}
+
 type Fut<'a, T> = Pin<Box<dyn Future<Output = Result<T>> + Send + 'a>>;
 
 /// An existing entity linked by id, or a new one created from the object.
@@ -383,7 +403,11 @@ fn array<'m>(m: &'m Map<String, Value>, nav: &str) -> Result<&'m [Value]> {
 /// The FeatureOfInterest of an Observation posted without one: the one generated from its
 /// Thing's Location, generated now if need be (SensorThings 1.1 §10.2.1.1).
 async fn feature_from_thing(w: &mut W<'_>, datastream: i64) -> Result<i64> {
-    let location = match store::generated_feature(&mut w.tx, datastream).await? {
+    if !w.features.iter().any(|(d, _)| *d == datastream) {
+        w.region_of(Set::Datastreams, datastream).await?;
+    }
+    let known = w.features.iter().find(|(d, _)| *d == datastream).and_then(|(_, f)| *f);
+    let location = match known {
         Some((_, Some(feature))) => return Ok(feature),
         Some((location, None)) => location,
         None => {
@@ -396,7 +420,7 @@ async fn feature_from_thing(w: &mut W<'_>, datastream: i64) -> Result<i64> {
     let (name, description, encoding, geo) =
         store::location_parts(&mut w.tx, location).await?.ok_or_else(|| Error::internal("location vanished"))?;
     let (g, lon, lat) = geojson(serde_json::from_str::<Value>(&geo).ok().as_ref(), "Location/location")?;
-    store::insert(
+    let feature = store::insert(
         &mut w.tx,
         Set::FeaturesOfInterest,
         &[
@@ -411,7 +435,12 @@ async fn feature_from_thing(w: &mut W<'_>, datastream: i64) -> Result<i64> {
             ("created_at", Col::Int(w.now)),
         ],
     )
-    .await
+    .await?;
+    // The next Observations of this request (a deep insert, a data array) reuse it.
+    for (_, f) in w.features.iter_mut().filter(|(_, f)| f.is_some_and(|(l, _)| l == location)) {
+        *f = Some((location, Some(feature)));
+    }
+    Ok(feature)
 }
 
 /// The region of the Thing an entity adds to (a Datastream's, an Observation's).
@@ -473,6 +502,12 @@ fn create_entity<'a>(
             cols.push(("created_at", Col::Int(w.now)));
         }
         let id = store::insert(&mut w.tx, set, &cols).await?;
+        if set == Set::Observations {
+            let ds = links.iter().find(|(c, _)| *c == "datastream_id").map(|(_, i)| *i).unwrap_or_default();
+            let start = col_int(&cols, "phenomenon_start").unwrap_or(w.now);
+            let end = col_int(&cols, "phenomenon_end").unwrap_or(start);
+            store::widen_datastream_times(&mut w.tx, ds, start, end, col_int(&cols, "result_time")).await?;
+        }
         // To-many links and inline children.
         match set {
             Set::Things => {
@@ -546,7 +581,14 @@ async fn writer<'a>(cx: &Cx, p: &'a Principal) -> Result<W<'a>> {
             format!("creating SensorThings entities needs {OBSERVATIONS_WRITE}"),
         ));
     }
-    Ok(W { tx: store::begin(&cx.db).await?, p, now: cx.now, region: p.scope.root().to_owned(), seen: Vec::new() })
+    Ok(W {
+        tx: store::begin(&cx.db).await?,
+        p,
+        now: cx.now,
+        region: p.scope.root().to_owned(),
+        seen: Vec::new(),
+        features: Vec::new(),
+    })
 }
 
 /// POST of a new entity (with what it carries inline), to `/Set` or to a navigation
@@ -748,6 +790,12 @@ pub async fn update(
             }
             store::update(&mut w.tx, set, row.id, &[(col, Col::Int(id))]).await?;
         }
+    }
+    if set == Set::Observations {
+        // Its times or its Datastream may have changed: both Datastreams' spans follow.
+        let now_in = store::observation_datastream(&mut w.tx, row.id).await?;
+        let touched: Vec<i64> = row.datastream.into_iter().chain(now_in).collect();
+        store::recompute_datastream_times(&mut w.tx, &touched).await?;
     }
     if set == Set::Things && changes.contains_key("Locations") {
         let mut locations = Vec::new();

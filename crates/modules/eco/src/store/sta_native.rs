@@ -173,17 +173,8 @@ impl Compiler {
                 (Some(p @ ("name" | "symbol" | "definition")), 1) => Ok(V::Str(col(&format!("unit_{p}")))),
                 _ => Err(unknown("Datastream", path)),
             },
-            (Set::Datastreams, "phenomenonTime") => one(V::Interval(
-                format!("(SELECT MIN(o.phenomenon_start) FROM sta_observation o WHERE o.datastream_id = {a}.id)"),
-                format!(
-                    "(SELECT MAX(COALESCE(o.phenomenon_end, o.phenomenon_start)) FROM sta_observation o \
-                     WHERE o.datastream_id = {a}.id)"
-                ),
-            )),
-            (Set::Datastreams, "resultTime") => one(V::Interval(
-                format!("(SELECT MIN(o.result_time) FROM sta_observation o WHERE o.datastream_id = {a}.id)"),
-                format!("(SELECT MAX(o.result_time) FROM sta_observation o WHERE o.datastream_id = {a}.id)"),
-            )),
+            (Set::Datastreams, "phenomenonTime") => one(V::Interval(col("phenomenon_start"), col("phenomenon_end"))),
+            (Set::Datastreams, "resultTime") => one(V::Interval(col("result_start"), col("result_end"))),
             (Set::Datastreams, "observedArea") => one(V::Null),
             (Set::Observations, "phenomenonTime") => {
                 one(V::Interval(col("phenomenon_start"), format!("COALESCE({a}.phenomenon_end, {a}.phenomenon_start)")))
@@ -244,11 +235,7 @@ fn cols(set: Set) -> &'static str {
         Set::Datastreams => {
             "n.id, n.thing_id, n.sensor_id, n.observed_property_id, n.name, n.description, n.observation_type, \
              n.unit_name, n.unit_symbol, n.unit_definition, n.observed_area, n.properties, n.region_code, \
-             (SELECT MIN(o.phenomenon_start) FROM sta_observation o WHERE o.datastream_id = n.id) AS p_start, \
-             (SELECT MAX(COALESCE(o.phenomenon_end, o.phenomenon_start)) FROM sta_observation o \
-              WHERE o.datastream_id = n.id) AS p_end, \
-             (SELECT MIN(o.result_time) FROM sta_observation o WHERE o.datastream_id = n.id) AS r_start, \
-             (SELECT MAX(o.result_time) FROM sta_observation o WHERE o.datastream_id = n.id) AS r_end"
+             n.phenomenon_start AS p_start, n.phenomenon_end AS p_end, n.result_start AS r_start, n.result_end AS r_end"
         }
         Set::Observations => {
             "n.id, n.datastream_id, n.feature_id, n.phenomenon_start, n.phenomenon_end, n.result, n.result_num, \
@@ -385,7 +372,10 @@ pub(super) fn native_clauses(
 pub async fn list(db: &Db, set: Set, scope: Option<&NScope>, page: &Page<'_>) -> Result<Listed<NRow>> {
     let mut c = Compiler::new(db.dialect(), page.now_ms);
     let (conds, mut order) = native_clauses(&mut c, set, scope, page)?;
-    order.push("n.id ASC".into());
+    // Ties broken by id in the direction of the last key, so that `phenomenonTime desc` reads
+    // the (datastream, phenomenon_start, id) index backwards instead of sorting.
+    let dir = if order.last().is_some_and(|o| o.ends_with(" DESC")) { "DESC" } else { "ASC" };
+    order.push(format!("n.id {dir}"));
     let where_sql = if conds.is_empty() { String::new() } else { format!(" WHERE {}", conds.join(" AND ")) };
     let from = format!("{} n", table(set));
     run_list(db, &from, cols(set), (where_sql, format!(" ORDER BY {}", order.join(", ")), c), page, |r| row_of(set, r))
@@ -475,6 +465,66 @@ pub async fn update(tx: &mut Tx, set: Set, id: i64, vals: &[(&'static str, Col)]
     Ok(())
 }
 
+/// Widens a Datastream's phenomenonTime and resultTime spans by a new Observation.
+pub async fn widen_datastream_times(tx: &mut Tx, ds: i64, start: i64, end: i64, result: Option<i64>) -> Result<()> {
+    query(
+        "UPDATE sta_datastream SET \
+         phenomenon_start = CASE WHEN phenomenon_start IS NULL OR $1 < phenomenon_start THEN $1 ELSE phenomenon_start END, \
+         phenomenon_end = CASE WHEN phenomenon_end IS NULL OR $2 > phenomenon_end THEN $2 ELSE phenomenon_end END, \
+         result_start = CASE WHEN $3 IS NOT NULL AND (result_start IS NULL OR $3 < result_start) THEN $3 ELSE result_start END, \
+         result_end = CASE WHEN $3 IS NOT NULL AND (result_end IS NULL OR $3 > result_end) THEN $3 ELSE result_end END \
+         WHERE id = $4",
+    )
+    .bind(start)
+    .bind(end)
+    .bind(result)
+    .bind(ds)
+    .execute(&mut **tx)
+    .await
+    .store()?;
+    Ok(())
+}
+
+/// Recomputes the spans of the Datastreams of these Observations' (after a change or delete).
+pub async fn recompute_datastream_times(tx: &mut Tx, datastreams: &[i64]) -> Result<()> {
+    for ds in datastreams {
+        query(
+            "UPDATE sta_datastream SET \
+             phenomenon_start = (SELECT MIN(o.phenomenon_start) FROM sta_observation o WHERE o.datastream_id = $1), \
+             phenomenon_end = (SELECT MAX(COALESCE(o.phenomenon_end, o.phenomenon_start)) FROM sta_observation o \
+                               WHERE o.datastream_id = $1), \
+             result_start = (SELECT MIN(o.result_time) FROM sta_observation o WHERE o.datastream_id = $1), \
+             result_end = (SELECT MAX(o.result_time) FROM sta_observation o WHERE o.datastream_id = $1) \
+             WHERE id = $1",
+        )
+        .bind(*ds)
+        .execute(&mut **tx)
+        .await
+        .store()?;
+    }
+    Ok(())
+}
+
+/// The Datastreams of a FeatureOfInterest's Observations.
+pub async fn datastreams_of_feature(tx: &mut Tx, feature: i64) -> Result<Vec<i64>> {
+    let rows = query("SELECT DISTINCT datastream_id FROM sta_observation WHERE feature_id = $1")
+        .bind(feature)
+        .fetch_all(&mut **tx)
+        .await
+        .store()?;
+    rows.iter().map(|r| r.try_get::<i64, _>(0).store()).collect()
+}
+
+/// The Datastream an Observation belongs to (inside the transaction).
+pub async fn observation_datastream(tx: &mut Tx, observation: i64) -> Result<Option<i64>> {
+    let row = query("SELECT datastream_id FROM sta_observation WHERE id = $1")
+        .bind(observation)
+        .fetch_optional(&mut **tx)
+        .await
+        .store()?;
+    row.map(|r| r.try_get::<i64, _>(0).store()).transpose()
+}
+
 /// Does a native entity exist (inside the transaction)?
 pub async fn exists(tx: &mut Tx, set: Set, id: i64) -> Result<Option<String>> {
     let sql = format!("SELECT region_code FROM {} WHERE id = $1", table(set));
@@ -552,19 +602,27 @@ pub async fn link_historical_location(tx: &mut Tx, hist: i64, location: i64) -> 
     Ok(())
 }
 
-/// The first Location of a Datastream's Thing and the FeatureOfInterest generated from it, if
-/// any (one round trip: this is on every Observation posted without a feature).
-pub async fn generated_feature(tx: &mut Tx, datastream: i64) -> Result<Option<(i64, Option<i64>)>> {
+/// A Thing's first Location and the FeatureOfInterest generated from it, if any.
+pub type SiteFeature = Option<(i64, Option<i64>)>;
+
+/// What posting an Observation to a Datastream needs, in one round trip: the Datastream's
+/// region (`None` if there is no such Datastream), and the first Location of its Thing with
+/// the FeatureOfInterest generated from that Location, if any.
+pub async fn datastream_context(tx: &mut Tx, datastream: i64) -> Result<Option<(String, SiteFeature)>> {
     let row = query(
-        "SELECT tl.location_id, (SELECT f.id FROM sta_feature f WHERE f.location_id = tl.location_id \
-         ORDER BY f.id LIMIT 1) AS feature_id FROM sta_datastream d JOIN sta_thing_location tl \
+        "SELECT d.region_code, tl.location_id, (SELECT f.id FROM sta_feature f WHERE f.location_id = tl.location_id \
+         ORDER BY f.id LIMIT 1) AS feature_id FROM sta_datastream d LEFT JOIN sta_thing_location tl \
          ON tl.thing_id = d.thing_id WHERE d.id = $1 ORDER BY tl.location_id LIMIT 1",
     )
     .bind(datastream)
     .fetch_optional(&mut **tx)
     .await
     .store()?;
-    row.map(|r| Ok((r.try_get::<i64, _>(0).store()?, r.try_get::<Option<i64>, _>(1).store()?))).transpose()
+    let Some(r) = row else { return Ok(None) };
+    let region: String = r.try_get(0).store()?;
+    let location: Option<i64> = r.try_get(1).store()?;
+    let feature: Option<i64> = r.try_get(2).store()?;
+    Ok(Some((region, location.map(|l| (l, feature)))))
 }
 
 /// A Location's columns for generating a FeatureOfInterest from it.
@@ -632,9 +690,16 @@ pub async fn delete(tx: &mut Tx, set: Set, id: i64) -> Result<bool> {
             exec(tx, &format!("DELETE FROM sta_datastream WHERE {col} = $1"), id).await?;
         }
         Set::FeaturesOfInterest => {
+            let touched = datastreams_of_feature(tx, id).await?;
             exec(tx, "DELETE FROM sta_observation WHERE feature_id = $1", id).await?;
+            recompute_datastream_times(tx, &touched).await?;
         }
-        Set::Observations => {}
+        Set::Observations => {
+            let ds = observation_datastream(tx, id).await?;
+            let gone = exec(tx, "DELETE FROM sta_observation WHERE id = $1", id).await? == 1;
+            recompute_datastream_times(tx, &ds.into_iter().collect::<Vec<_>>()).await?;
+            return Ok(gone);
+        }
     }
     Ok(exec(tx, &format!("DELETE FROM {} WHERE id = $1", table(set)), id).await? == 1)
 }

@@ -266,6 +266,15 @@ async fn a_partner_network_is_created_queried_changed_and_deleted() {
     assert!(links[1].starts_with("error"), "{links:?}");
     assert!(links[2].ends_with("~a34004~hour~1768456800000')"), "{links:?}");
     assert_eq!(count(&app, &format!("/Datastreams({})/Observations", ds[0])).await, 4);
+    // The Datastream's phenomenonTime follows its Observations, both ways.
+    let span = |v: Value| v["phenomenonTime"].as_str().unwrap_or("").to_owned();
+    let d0 = format!("/Datastreams({})", ds[0]);
+    assert_eq!(span(get(&app, &d0).await.json()), "2026-01-15T00:00:00Z/2026-01-15T05:00:00Z");
+    let newest = links[0].rsplit_once("/sta/v1.1").unwrap().1.to_owned();
+    assert_eq!(delete(&app, &newest, "writer").await.status, StatusCode::OK);
+    assert_eq!(span(get(&app, &d0).await.json()), "2026-01-15T00:00:00Z/2026-01-15T02:00:00Z");
+    let filtered = format!("/Datastreams?$filter=phenomenonTime le 2026-01-15T03:00:00Z and id eq {}", ds[0]);
+    assert_eq!(count(&app, &filtered).await, 1);
 
     // Deletes cascade as the standard says: a Thing takes its Datastreams and their Observations.
     assert_eq!(delete(&app, &format!("/Things({thing})"), "elsewhere").await.status, StatusCode::FORBIDDEN);
