@@ -281,8 +281,22 @@ async fn write(
         let to_native =
             native_parent.is_some() || (scope.is_top() && (set != Set::Observations || links_native_datastream(&body)));
         if to_native {
-            let id = native::create(cx, principal, set, native_parent, &body).await?;
-            return created(cx, set, &id.to_string(), &model::native_link(&cx.base, set, id)).await;
+            let (id, stored) = native::create(cx, principal, set, native_parent, &body).await?;
+            let link = model::native_link(&cx.base, set, id);
+            let mut r = match stored {
+                // An Observation is answered from the row the insert returned: no read-back.
+                Some(row) => {
+                    let mut out = Out { raw: Vec::new(), queries: 0 };
+                    let rows = [Row::Native(row)];
+                    let v = read::render_rows(cx, set, &rows, &query::Options::default(), &mut out).await?;
+                    json_response(StatusCode::CREATED, v.first().unwrap_or(&Value::Null), &out.raw)
+                }
+                None => rendered(cx, set, &id.to_string(), StatusCode::CREATED).await?,
+            };
+            if let Ok(v) = HeaderValue::from_str(&link) {
+                r.headers_mut().insert(header::LOCATION, v);
+            }
+            return Ok(r);
         }
         if set != Set::Observations {
             return Ok(read_only(set));
@@ -396,15 +410,6 @@ async fn rendered(cx: &Cx, set: Set, id: &str, status: StatusCode) -> Result<Res
         _ => Value::Null,
     };
     Ok(json_response(status, &body, &out.raw))
-}
-
-/// 201 Created with the new entity and its `Location`.
-async fn created(cx: &Cx, set: Set, id: &str, link: &str) -> Result<Response, Error> {
-    let mut r = rendered(cx, set, id, StatusCode::CREATED).await?;
-    if let Ok(v) = HeaderValue::from_str(link) {
-        r.headers_mut().insert(header::LOCATION, v);
-    }
-    Ok(r)
 }
 
 fn row_id(o: &crate::store::sta::ObsRow) -> String {

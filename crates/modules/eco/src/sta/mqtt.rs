@@ -59,7 +59,7 @@ pub async fn create(
     // A partner network's Datastream (numeric id).
     if let Some(ds) = datastream_id(topic).and_then(super::read::native_id) {
         let parent = Some((Set::Datastreams, ds, "Observations"));
-        let id = super::native::create(&cx, &broker_principal(), Set::Observations, parent, &body).await?;
+        let (id, _) = super::native::create(&cx, &broker_principal(), Set::Observations, parent, &body).await?;
         return Ok(id.to_string());
     }
     let key = datastream_of(topic).ok_or_else(|| {

@@ -45,6 +45,8 @@ struct W<'a> {
     seen: Vec<(Set, i64, String)>,
     /// Per Datastream: its Thing's first Location and the feature generated from it.
     features: Vec<(i64, store::SiteFeature)>,
+    /// The last Observation stored, as a read returns it.
+    observation: Option<NRow>,
 }
 
 impl W<'_> {
@@ -501,7 +503,14 @@ fn create_entity<'a>(
         if set != Set::HistoricalLocations {
             cols.push(("created_at", Col::Int(w.now)));
         }
-        let id = store::insert(&mut w.tx, set, &cols).await?;
+        let id = if set == Set::Observations {
+            let row = store::insert_returning(&mut w.tx, set, &cols).await?;
+            let id = row.id;
+            w.observation = Some(row);
+            id
+        } else {
+            store::insert(&mut w.tx, set, &cols).await?
+        };
         if set == Set::Observations {
             let ds = links.iter().find(|(c, _)| *c == "datastream_id").map(|(_, i)| *i).unwrap_or_default();
             let start = col_int(&cols, "phenomenon_start").unwrap_or(w.now);
@@ -588,12 +597,20 @@ async fn writer<'a>(cx: &Cx, p: &'a Principal) -> Result<W<'a>> {
         region: p.scope.root().to_owned(),
         seen: Vec::new(),
         features: Vec::new(),
+        observation: None,
     })
 }
 
 /// POST of a new entity (with what it carries inline), to `/Set` or to a navigation
-/// collection of an entity created through the API (`/Things(3)/Datastreams`). Returns its id.
-pub async fn create(cx: &Cx, p: &Principal, set: Set, parent: Option<(Set, i64, &str)>, body: &Value) -> Result<i64> {
+/// collection of an entity created through the API (`/Things(3)/Datastreams`). Returns its id,
+/// and for an Observation the stored row.
+pub async fn create(
+    cx: &Cx,
+    p: &Principal,
+    set: Set,
+    parent: Option<(Set, i64, &str)>,
+    body: &Value,
+) -> Result<(i64, Option<NRow>)> {
     let Value::Object(m) = body else { return Err(invalid(format!("{} is a JSON object", one_name(set)))) };
     let implied =
         match parent {
@@ -610,7 +627,7 @@ pub async fn create(cx: &Cx, p: &Principal, set: Set, parent: Option<(Set, i64, 
     let mut w = writer(cx, p).await?;
     let id = create_entity(&mut w, set, m, implied).await?;
     w.tx.commit().await.map_err(qy_storage::db_err)?;
-    Ok(id)
+    Ok((id, w.observation.filter(|o| set == Set::Observations && o.id == id)))
 }
 
 /// One `CreateObservations` group for a Datastream created through the API: each row is
@@ -659,7 +676,7 @@ pub async fn create_array(cx: &Cx, p: &Principal, datastream: i64, group: &Value
         )
         .await
         {
-            Ok(id) => Value::String(super::model::native_link(&cx.base, Set::Observations, id)),
+            Ok((id, _)) => Value::String(super::model::native_link(&cx.base, Set::Observations, id)),
             Err(e) if e.kind == qy_kernel::ErrorKind::Forbidden => return Err(e),
             Err(e) => Value::String(format!("error: {}", e.detail)),
         };

@@ -454,6 +454,21 @@ pub async fn insert(tx: &mut Tx, set: Set, vals: &[(&'static str, Col)]) -> Resu
     row.try_get::<i64, _>(0).store()
 }
 
+/// Inserts a row and returns it as a read would (an Observation's answer needs no read-back).
+pub async fn insert_returning(tx: &mut Tx, set: Set, vals: &[(&'static str, Col)]) -> Result<NRow> {
+    let names: Vec<&str> = vals.iter().map(|(n, _)| *n).collect();
+    let params: Vec<String> = (1..=vals.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "INSERT INTO {} ({}) VALUES ({}) RETURNING {}",
+        table(set),
+        names.join(", "),
+        params.join(", "),
+        cols(set).replace("n.", "")
+    );
+    let row = bind_all(query(&sql), vals).fetch_one(&mut **tx).await.store()?;
+    row_of(set, &row)
+}
+
 /// Changes the given columns of a row.
 pub async fn update(tx: &mut Tx, set: Set, id: i64, vals: &[(&'static str, Col)]) -> Result<()> {
     if vals.is_empty() {

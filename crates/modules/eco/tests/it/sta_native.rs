@@ -95,6 +95,17 @@ async fn a_partner_network_is_created_queried_changed_and_deleted() {
                           "resultQuality": {"flag": "ok"}, "parameters": {"battery": 3.6 - i as f64 / 10.0}});
         created(&post(&app, &format!("/Datastreams({})/Observations", ds[0]), Some("writer"), body).await);
     }
+    let r = post(
+        &app,
+        "/Observations",
+        Some("writer"),
+        json!({"result": 12.345678901234567, "Datastream@iot.id": ds[0],
+        "phenomenonTime": "2026-01-14T23:00:00Z"}),
+    )
+    .await;
+    let early = created(&r);
+    assert_eq!(r.json(), get(&app, &format!("/Observations({early})")).await.json(), "the answer is what a GET reads");
+    assert_eq!(delete(&app, &format!("/Observations({early})"), "writer").await.status, StatusCode::OK);
     let text_obs = created(
         &post(
             &app,
