@@ -121,3 +121,24 @@ CREATE TABLE sta_observation (
 );
 CREATE INDEX sta_observation_datastream ON sta_observation (datastream_id, phenomenon_start, id);
 CREATE INDEX sta_observation_feature ON sta_observation (feature_id);
+
+-- A new Observation widens its Datastream's spans in the same statement (changes and deletes
+-- recompute them in the store code).
+CREATE FUNCTION sta_observation_widens_datastream() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE sta_datastream SET
+        phenomenon_start = CASE WHEN phenomenon_start IS NULL OR NEW.phenomenon_start < phenomenon_start
+            THEN NEW.phenomenon_start ELSE phenomenon_start END,
+        phenomenon_end = CASE WHEN phenomenon_end IS NULL
+            OR COALESCE(NEW.phenomenon_end, NEW.phenomenon_start) > phenomenon_end
+            THEN COALESCE(NEW.phenomenon_end, NEW.phenomenon_start) ELSE phenomenon_end END,
+        result_start = CASE WHEN NEW.result_time IS NOT NULL AND (result_start IS NULL OR NEW.result_time < result_start)
+            THEN NEW.result_time ELSE result_start END,
+        result_end = CASE WHEN NEW.result_time IS NOT NULL AND (result_end IS NULL OR NEW.result_time > result_end)
+            THEN NEW.result_time ELSE result_end END
+        WHERE id = NEW.datastream_id;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER sta_observation_widens_datastream AFTER INSERT ON sta_observation
+    FOR EACH ROW EXECUTE FUNCTION sta_observation_widens_datastream();

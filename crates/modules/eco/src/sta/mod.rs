@@ -281,7 +281,17 @@ async fn write(
         let to_native =
             native_parent.is_some() || (scope.is_top() && (set != Set::Observations || links_native_datastream(&body)));
         if to_native {
-            let (id, stored) = native::create(cx, principal, set, native_parent, &body).await?;
+            let fast = match (set, native_parent, native_datastream(&body)) {
+                (Set::Observations, Some((Set::Datastreams, ds, _)), linked) if linked.is_none_or(|l| l == ds) => {
+                    native::create_observation(cx, principal, ds, &body).await?
+                }
+                (Set::Observations, None, Some(ds)) => native::create_observation(cx, principal, ds, &body).await?,
+                _ => None,
+            };
+            let (id, stored) = match fast {
+                Some(row) => (row.id, Some(row)),
+                None => native::create(cx, principal, set, native_parent, &body).await?,
+            };
             let link = model::native_link(&cx.base, set, id);
             let mut r = match stored {
                 // An Observation is answered from the row the insert returned: no read-back.

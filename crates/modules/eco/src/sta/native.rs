@@ -57,7 +57,7 @@ impl W<'_> {
         }
         let r = if set == Set::Datastreams {
             // An Observation's Datastream: its feature comes in the same round trip.
-            let ctx = store::datastream_context(&mut self.tx, id).await?;
+            let ctx = store::datastream_context(&mut *self.tx, id).await?;
             ctx.map(|(region, feature)| {
                 self.features.push((id, feature));
                 region
@@ -345,15 +345,6 @@ fn reference(v: &Value) -> Option<std::result::Result<i64, String>> {
     Some(native_id(&text).ok_or(text))
 }
 
-/// An integer column value of an insert.
-fn col_int(cols: &[(&'static str, Col)], name: &str) -> Option<i64> {
-    cols.iter().find(|(n, _)| *n == name).and_then(|(_, c)| match c {
-        Col::Int(i) => Some(*i),
-        Col::OptInt(i) => *i,
-        _ => None,
-    })
-}
-
 type Fut<'a, T> = Pin<Box<dyn Future<Output = Result<T>> + Send + 'a>>;
 
 /// An existing entity linked by id, or a new one created from the object.
@@ -504,19 +495,13 @@ fn create_entity<'a>(
             cols.push(("created_at", Col::Int(w.now)));
         }
         let id = if set == Set::Observations {
-            let row = store::insert_returning(&mut w.tx, set, &cols).await?;
+            let row = store::insert_returning(&mut *w.tx, set, &cols).await?;
             let id = row.id;
             w.observation = Some(row);
             id
         } else {
             store::insert(&mut w.tx, set, &cols).await?
         };
-        if set == Set::Observations {
-            let ds = links.iter().find(|(c, _)| *c == "datastream_id").map(|(_, i)| *i).unwrap_or_default();
-            let start = col_int(&cols, "phenomenon_start").unwrap_or(w.now);
-            let end = col_int(&cols, "phenomenon_end").unwrap_or(start);
-            store::widen_datastream_times(&mut w.tx, ds, start, end, col_int(&cols, "result_time")).await?;
-        }
         // To-many links and inline children.
         match set {
             Set::Things => {
@@ -599,6 +584,33 @@ async fn writer<'a>(cx: &Cx, p: &'a Principal) -> Result<W<'a>> {
         features: Vec::new(),
         observation: None,
     })
+}
+
+/// The common case of a partner POST, an Observation of an existing Datastream whose Thing's
+/// feature already exists, in two statements without a transaction: the Datastream's region
+/// and feature, then the INSERT (whose trigger widens the Datastream's spans in the same
+/// statement). `None` when the body needs the general path (a feature to link or generate,
+/// inline entities).
+pub async fn create_observation(cx: &Cx, p: &Principal, datastream: i64, body: &Value) -> Result<Option<NRow>> {
+    let Value::Object(m) = body else { return Ok(None) };
+    let plain = m.keys().all(|k| known(Set::Observations).contains(&k.as_str()) || k.starts_with("Datastream"));
+    if !plain || !p.can(OBSERVATIONS_WRITE) {
+        return Ok(None);
+    }
+    let Some((region, Some((_, Some(feature))))) = store::datastream_context(cx.db.pool(), datastream).await? else {
+        return Ok(None);
+    };
+    if !p.can_in_region(OBSERVATIONS_WRITE, &region) {
+        return Err(forbidden(&region));
+    }
+    let mut cols = columns(Set::Observations, m, cx.now)?;
+    cols.extend([
+        ("datastream_id", Col::Int(datastream)),
+        ("feature_id", Col::Int(feature)),
+        ("region_code", Col::Text(p.scope.root().to_owned())),
+        ("created_at", Col::Int(cx.now)),
+    ]);
+    store::insert_returning(cx.db.pool(), Set::Observations, &cols).await.map(Some)
 }
 
 /// POST of a new entity (with what it carries inline), to `/Set` or to a navigation

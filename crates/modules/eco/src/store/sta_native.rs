@@ -9,7 +9,7 @@
 
 use qy_kernel::Result;
 use qy_storage::sqlx::any::AnyRow;
-use qy_storage::sqlx::{query, Any, Transaction};
+use qy_storage::sqlx::{query, Any, Executor, Transaction};
 use qy_storage::{Db, Dialect, Row, StoreResultExt};
 use serde_json::{json, Map, Value};
 
@@ -455,7 +455,11 @@ pub async fn insert(tx: &mut Tx, set: Set, vals: &[(&'static str, Col)]) -> Resu
 }
 
 /// Inserts a row and returns it as a read would (an Observation's answer needs no read-back).
-pub async fn insert_returning(tx: &mut Tx, set: Set, vals: &[(&'static str, Col)]) -> Result<NRow> {
+pub async fn insert_returning<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    set: Set,
+    vals: &[(&'static str, Col)],
+) -> Result<NRow> {
     let names: Vec<&str> = vals.iter().map(|(n, _)| *n).collect();
     let params: Vec<String> = (1..=vals.len()).map(|i| format!("${i}")).collect();
     let sql = format!(
@@ -465,7 +469,7 @@ pub async fn insert_returning(tx: &mut Tx, set: Set, vals: &[(&'static str, Col)
         params.join(", "),
         cols(set).replace("n.", "")
     );
-    let row = bind_all(query(&sql), vals).fetch_one(&mut **tx).await.store()?;
+    let row = bind_all(query(&sql), vals).fetch_one(ex).await.store()?;
     row_of(set, &row)
 }
 
@@ -477,26 +481,6 @@ pub async fn update(tx: &mut Tx, set: Set, id: i64, vals: &[(&'static str, Col)]
     let sets: Vec<String> = vals.iter().enumerate().map(|(i, (n, _))| format!("{n} = ${}", i + 1)).collect();
     let sql = format!("UPDATE {} SET {} WHERE id = ${}", table(set), sets.join(", "), vals.len() + 1);
     bind_all(query(&sql), vals).bind(id).execute(&mut **tx).await.store()?;
-    Ok(())
-}
-
-/// Widens a Datastream's phenomenonTime and resultTime spans by a new Observation.
-pub async fn widen_datastream_times(tx: &mut Tx, ds: i64, start: i64, end: i64, result: Option<i64>) -> Result<()> {
-    query(
-        "UPDATE sta_datastream SET \
-         phenomenon_start = CASE WHEN phenomenon_start IS NULL OR $1 < phenomenon_start THEN $1 ELSE phenomenon_start END, \
-         phenomenon_end = CASE WHEN phenomenon_end IS NULL OR $2 > phenomenon_end THEN $2 ELSE phenomenon_end END, \
-         result_start = CASE WHEN $3 IS NOT NULL AND (result_start IS NULL OR $3 < result_start) THEN $3 ELSE result_start END, \
-         result_end = CASE WHEN $3 IS NOT NULL AND (result_end IS NULL OR $3 > result_end) THEN $3 ELSE result_end END \
-         WHERE id = $4",
-    )
-    .bind(start)
-    .bind(end)
-    .bind(result)
-    .bind(ds)
-    .execute(&mut **tx)
-    .await
-    .store()?;
     Ok(())
 }
 
@@ -623,14 +607,17 @@ pub type SiteFeature = Option<(i64, Option<i64>)>;
 /// What posting an Observation to a Datastream needs, in one round trip: the Datastream's
 /// region (`None` if there is no such Datastream), and the first Location of its Thing with
 /// the FeatureOfInterest generated from that Location, if any.
-pub async fn datastream_context(tx: &mut Tx, datastream: i64) -> Result<Option<(String, SiteFeature)>> {
+pub async fn datastream_context<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    datastream: i64,
+) -> Result<Option<(String, SiteFeature)>> {
     let row = query(
         "SELECT d.region_code, tl.location_id, (SELECT f.id FROM sta_feature f WHERE f.location_id = tl.location_id \
          ORDER BY f.id LIMIT 1) AS feature_id FROM sta_datastream d LEFT JOIN sta_thing_location tl \
          ON tl.thing_id = d.thing_id WHERE d.id = $1 ORDER BY tl.location_id LIMIT 1",
     )
     .bind(datastream)
-    .fetch_optional(&mut **tx)
+    .fetch_optional(ex)
     .await
     .store()?;
     let Some(r) = row else { return Ok(None) };
