@@ -348,6 +348,17 @@ pub fn render_rows<'a>(cx: &'a Cx, set: Set, rows: &'a [Row], o: &'a Options, ou
                 latest.insert(format!("{}~{}~{}", ob.station_id, ob.factor, ob.period), ob);
             }
         }
+        // The same for a partner network's Datastreams.
+        let mut native_latest: HashMap<i64, NRow> = HashMap::new();
+        if set == Set::Datastreams && o.expand.iter().any(|e| e.nav == "Observations" && e.options.is_latest_only()) {
+            let ids: Vec<i64> =
+                rows.iter().filter_map(|r| if let Row::Native(n) = r { Some(n.id) } else { None }).collect();
+            for ob in native::latest_observations(&cx.db, &ids).await? {
+                if let Some(ds) = ob.datastream {
+                    native_latest.insert(ds, ob);
+                }
+            }
+        }
         let mut values = Vec::with_capacity(rows.len());
         for row in rows {
             let id = row.id();
@@ -370,9 +381,11 @@ pub fn render_rows<'a>(cx: &'a Cx, set: Set, rows: &'a [Row], o: &'a Options, ou
             for e in &o.expand {
                 let Some(nav) = set.nav(&e.nav) else { continue };
                 if nav.many {
-                    let registry_ds = matches!(row, Row::Ds(_));
-                    if e.nav == "Observations" && registry_ds && e.options.is_latest_only() {
-                        let child: Vec<Row> = latest.get(&id).cloned().map(Row::Obs).into_iter().collect();
+                    if e.nav == "Observations" && set == Set::Datastreams && e.options.is_latest_only() {
+                        let child: Vec<Row> = match row {
+                            Row::Native(n) => native_latest.get(&n.id).cloned().map(Row::Native).into_iter().collect(),
+                            _ => latest.get(&id).cloned().map(Row::Obs).into_iter().collect(),
+                        };
                         let vals = render_rows(cx, nav.target, &child, &e.options, out).await?;
                         m.insert(nav.name.into(), Value::Array(vals));
                         continue;

@@ -394,6 +394,24 @@ pub async fn by_ids(db: &Db, set: Set, ids: &[i64]) -> Result<Vec<NRow>> {
     rows.iter().map(|r| row_of(set, r)).collect()
 }
 
+/// The latest Observation (by phenomenonTime, then id) of each of these Datastreams, in one
+/// query: a backward seek on the (datastream, phenomenon_start, id) index per Datastream.
+pub async fn latest_observations(db: &Db, datastreams: &[i64]) -> Result<Vec<NRow>> {
+    if datastreams.is_empty() {
+        return Ok(vec![]);
+    }
+    let mut p = qy_storage::Params::new();
+    let list = p.push_int_list(datastreams);
+    let sql = format!(
+        "SELECT {} FROM sta_observation n WHERE n.id IN (SELECT (SELECT o.id FROM sta_observation o \
+         WHERE o.datastream_id = d.id ORDER BY o.phenomenon_start DESC, o.id DESC LIMIT 1) \
+         FROM sta_datastream d WHERE d.id IN ({list}))",
+        cols(Set::Observations)
+    );
+    let rows = p.bind(&sql).fetch_all(db.pool()).await.store()?;
+    rows.iter().map(|r| row_of(Set::Observations, r)).collect()
+}
+
 /// One native entity.
 pub async fn one(db: &Db, set: Set, id: i64) -> Result<Option<NRow>> {
     Ok(by_ids(db, set, &[id]).await?.into_iter().next())

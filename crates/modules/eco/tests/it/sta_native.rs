@@ -126,6 +126,16 @@ async fn a_partner_network_is_created_queried_changed_and_deleted() {
     let latest = get(&app, &format!("/Datastreams({})/Observations?$orderby=phenomenonTime desc&$top=1", ds[0])).await;
     assert_eq!(latest.json()["value"][0]["result"], 35.25);
     assert_eq!(latest.json()["value"][0]["resultQuality"], json!({"flag": "ok"}));
+    // The latest Observation of every Datastream of a page, as the latest-value query asks.
+    let page = get(
+        &app,
+        "/Datastreams?$filter=Thing/name eq 'Maduo grassland node 7'&$orderby=name\
+         &$expand=Observations($top=1;$orderby=phenomenonTime desc)",
+    )
+    .await;
+    let latest: Vec<Value> =
+        page.json()["value"].as_array().unwrap().iter().map(|d| d["Observations"][0]["result"].clone()).collect();
+    assert_eq!(latest, [json!(35.25), json!("frozen")]);
     let text = get(&app, &format!("/Observations({text_obs})")).await.json();
     assert_eq!(text["result"], "frozen");
     assert_eq!(text["phenomenonTime"], "2026-01-15T00:00:00Z/2026-01-15T01:00:00Z");
