@@ -394,8 +394,10 @@ pub async fn by_ids(db: &Db, set: Set, ids: &[i64]) -> Result<Vec<NRow>> {
     rows.iter().map(|r| row_of(set, r)).collect()
 }
 
-/// The latest Observation (by phenomenonTime, then id) of each of these Datastreams, in one
-/// query: a backward seek on the (datastream, phenomenon_start, id) index per Datastream.
+/// The latest Observation (by phenomenonTime, then id) of each of these Datastreams: their ids
+/// first (a backward seek on the (datastream, phenomenon_start, id) index per Datastream), then
+/// the rows by primary key. Two queries, because as one PostgreSQL may hash-join the whole
+/// observation table instead.
 pub async fn latest_observations(db: &Db, datastreams: &[i64]) -> Result<Vec<NRow>> {
     if datastreams.is_empty() {
         return Ok(vec![]);
@@ -403,13 +405,18 @@ pub async fn latest_observations(db: &Db, datastreams: &[i64]) -> Result<Vec<NRo
     let mut p = qy_storage::Params::new();
     let list = p.push_int_list(datastreams);
     let sql = format!(
-        "SELECT {} FROM sta_observation n WHERE n.id IN (SELECT (SELECT o.id FROM sta_observation o \
-         WHERE o.datastream_id = d.id ORDER BY o.phenomenon_start DESC, o.id DESC LIMIT 1) \
-         FROM sta_datastream d WHERE d.id IN ({list}))",
-        cols(Set::Observations)
+        "SELECT (SELECT o.id FROM sta_observation o WHERE o.datastream_id = d.id \
+         ORDER BY o.phenomenon_start DESC, o.id DESC LIMIT 1) FROM sta_datastream d WHERE d.id IN ({list})"
     );
     let rows = p.bind(&sql).fetch_all(db.pool()).await.store()?;
-    rows.iter().map(|r| row_of(Set::Observations, r)).collect()
+    let ids: Vec<i64> = rows
+        .iter()
+        .map(|r| r.try_get::<Option<i64>, _>(0).store())
+        .collect::<Result<Vec<_>>>()?
+        .into_iter()
+        .flatten()
+        .collect();
+    by_ids(db, Set::Observations, &ids).await
 }
 
 /// One native entity.
