@@ -81,32 +81,18 @@ impl W<'_> {
     }
 }
 
+/// To-one navigation properties and the columns holding them.
+const TO_ONE: [(&str, &str); 5] = [
+    ("Thing", "thing_id"),
+    ("Sensor", "sensor_id"),
+    ("ObservedProperty", "observed_property_id"),
+    ("Datastream", "datastream_id"),
+    ("FeatureOfInterest", "feature_id"),
+];
+
 /// The navigation properties each set accepts in a body, and the sets they lead to.
 fn nav_target(set: Set, name: &str) -> Option<(Set, bool)> {
     set.nav(name).map(|n| (n.target, n.many))
-}
-
-/// The scalar properties a body may carry for each set (besides navigation properties).
-fn known(set: Set) -> &'static [&'static str] {
-    match set {
-        Set::Things => &["name", "description", "properties"],
-        Set::Locations => &["name", "description", "encodingType", "location", "properties"],
-        Set::HistoricalLocations => &["time"],
-        Set::Sensors => &["name", "description", "encodingType", "metadata", "properties"],
-        Set::ObservedProperties => &["name", "definition", "description", "properties"],
-        Set::Datastreams => &[
-            "name",
-            "description",
-            "unitOfMeasurement",
-            "observationType",
-            "observedArea",
-            "phenomenonTime",
-            "resultTime",
-            "properties",
-        ],
-        Set::FeaturesOfInterest => &["name", "description", "encodingType", "feature", "properties"],
-        Set::Observations => &["phenomenonTime", "result", "resultTime", "resultQuality", "validTime", "parameters"],
-    }
 }
 
 fn text(m: &Map<String, Value>, set: Set, key: &str) -> Result<String> {
@@ -317,7 +303,7 @@ fn columns(set: Set, m: &Map<String, Value>, now: i64) -> Result<Vec<(&'static s
 fn check_keys(set: Set, m: &Map<String, Value>) -> Result<()> {
     for k in m.keys() {
         let base = k.strip_suffix("@iot.id").unwrap_or(k);
-        let ok = known(set).contains(&k.as_str())
+        let ok = set.properties().contains(&k.as_str())
             || nav_target(set, base).is_some()
             || k.ends_with("@iot.navigationLink")
             || k == "@iot.selfLink";
@@ -455,13 +441,7 @@ fn create_entity<'a>(
         let implied_of = |nav: &str| implied.iter().find(|(n, _)| *n == nav).map(|(_, id)| *id);
         // To-one links first: the row needs them.
         let mut links: Vec<(&'static str, i64)> = Vec::new();
-        for (nav, col) in [
-            ("Thing", "thing_id"),
-            ("Sensor", "sensor_id"),
-            ("ObservedProperty", "observed_property_id"),
-            ("Datastream", "datastream_id"),
-            ("FeatureOfInterest", "feature_id"),
-        ] {
+        for (nav, col) in TO_ONE {
             if set.nav(nav).is_none() {
                 continue;
             }
@@ -587,30 +567,20 @@ async fn writer<'a>(cx: &Cx, p: &'a Principal) -> Result<W<'a>> {
 }
 
 /// The common case of a partner POST, an Observation of an existing Datastream whose Thing's
-/// feature already exists, in two statements without a transaction: the Datastream's region
-/// and feature, then the INSERT (whose trigger widens the Datastream's spans in the same
-/// statement). `None` when the body needs the general path (a feature to link or generate,
-/// inline entities).
+/// feature already exists, in one statement: an `INSERT … SELECT … RETURNING` that finds the
+/// Datastream inside the caller's region and its generated feature (a trigger widens the
+/// Datastream's spans in the same statement). `None` when it inserted nothing (no such
+/// Datastream, another region, no feature yet) or the body needs more (a feature to link,
+/// inline entities): the general path then answers, with the right error where there is one.
 pub async fn create_observation(cx: &Cx, p: &Principal, datastream: i64, body: &Value) -> Result<Option<NRow>> {
     let Value::Object(m) = body else { return Ok(None) };
-    let plain = m.keys().all(|k| known(Set::Observations).contains(&k.as_str()) || k.starts_with("Datastream"));
+    let plain = m.keys().all(|k| Set::Observations.properties().contains(&k.as_str()) || k.starts_with("Datastream"));
     if !plain || !p.can(OBSERVATIONS_WRITE) {
         return Ok(None);
     }
-    let Some((region, Some((_, Some(feature))))) = store::datastream_context(cx.db.pool(), datastream).await? else {
-        return Ok(None);
-    };
-    if !p.can_in_region(OBSERVATIONS_WRITE, &region) {
-        return Err(forbidden(&region));
-    }
     let mut cols = columns(Set::Observations, m, cx.now)?;
-    cols.extend([
-        ("datastream_id", Col::Int(datastream)),
-        ("feature_id", Col::Int(feature)),
-        ("region_code", Col::Text(p.scope.root().to_owned())),
-        ("created_at", Col::Int(cx.now)),
-    ]);
-    store::insert_returning(cx.db.pool(), Set::Observations, &cols).await.map(Some)
+    cols.extend([("region_code", Col::Text(p.scope.root().to_owned())), ("created_at", Col::Int(cx.now))]);
+    store::insert_observation_of(&cx.db, datastream, &p.scope.like_pattern(), &cols).await
 }
 
 /// POST of a new entity (with what it carries inline), to `/Set` or to a navigation
@@ -802,13 +772,7 @@ pub async fn update(
         cols.retain(|(c, _)| !c.starts_with("result") || *c == "result_time" || *c == "result_quality");
     }
     store::update(&mut w.tx, set, row.id, &cols).await?;
-    for (nav, col) in [
-        ("Thing", "thing_id"),
-        ("Sensor", "sensor_id"),
-        ("ObservedProperty", "observed_property_id"),
-        ("Datastream", "datastream_id"),
-        ("FeatureOfInterest", "feature_id"),
-    ] {
+    for (nav, col) in TO_ONE {
         if set.nav(nav).is_none() {
             continue;
         }

@@ -1152,6 +1152,12 @@ fn eval_err(e: qy_storage::sqlx::Error) -> Error {
     }
 }
 
+/// `$count`: a count query with the listing's parameters.
+async fn count_of(db: &Db, p: &Params, sql: &str) -> Result<i64> {
+    let row = p.clone().bind(sql).fetch_one(db.pool()).await.map_err(eval_err)?;
+    row.try_get::<i64, _>(0).store()
+}
+
 pub(super) async fn run_list<T>(
     db: &Db,
     from: &str,
@@ -1161,9 +1167,7 @@ pub(super) async fn run_list<T>(
     map: impl Fn(&AnyRow) -> Result<T>,
 ) -> Result<Listed<T>> {
     let count = if page.count {
-        let sql = format!("SELECT COUNT(*) FROM {from}{where_sql}");
-        let row = c.p.clone().bind(&sql).fetch_one(db.pool()).await.map_err(eval_err)?;
-        Some(row.try_get::<i64, _>(0).store()?)
+        Some(count_of(db, &c.p, &format!("SELECT COUNT(*) FROM {from}{where_sql}")).await?)
     } else {
         None
     };
@@ -1334,8 +1338,7 @@ pub async fn mixed(db: &Db, set: Set, page: &Page<'_>, fixed_ids: &[String]) -> 
     let table = super::sta_native::table(set);
     let count = if page.count {
         let sql = format!("SELECT (SELECT COUNT(*) FROM {from}{pw}) + (SELECT COUNT(*) FROM {table} n{nw})");
-        let row = c.p.clone().bind(&sql).fetch_one(db.pool()).await.map_err(eval_err)?;
-        Some(row.try_get::<i64, _>(0).store()?)
+        Some(count_of(db, &c.p, &sql).await?)
     } else {
         None
     };

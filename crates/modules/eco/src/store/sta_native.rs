@@ -498,6 +498,30 @@ pub async fn insert_returning<'e>(
     row_of(set, &row)
 }
 
+/// Inserts an Observation of Datastream `ds` if the Datastream's region matches `region_like`
+/// and its Thing's first Location has a generated feature, in one statement. `None` if not.
+pub async fn insert_observation_of(
+    db: &Db,
+    ds: i64,
+    region_like: &str,
+    vals: &[(&'static str, Col)],
+) -> Result<Option<NRow>> {
+    const FEATURE: &str = "(SELECT f.id FROM sta_feature f WHERE f.location_id = (SELECT MIN(tl.location_id) \
+         FROM sta_thing_location tl WHERE tl.thing_id = d.thing_id) ORDER BY f.id LIMIT 1)";
+    let names: Vec<&str> = vals.iter().map(|(n, _)| *n).collect();
+    let params: Vec<String> = (1..=vals.len()).map(|i| format!("${i}")).collect();
+    let (d, r) = (vals.len() + 1, vals.len() + 2);
+    let sql = format!(
+        "INSERT INTO sta_observation ({}, datastream_id, feature_id) SELECT {}, d.id, {FEATURE} \
+         FROM sta_datastream d WHERE d.id = ${d} AND d.region_code LIKE ${r} AND {FEATURE} IS NOT NULL RETURNING {}",
+        names.join(", "),
+        params.join(", "),
+        cols(Set::Observations).replace("n.", "")
+    );
+    let row = bind_all(query(&sql), vals).bind(ds).bind(region_like).fetch_optional(db.pool()).await.store()?;
+    row.map(|r| row_of(Set::Observations, &r)).transpose()
+}
+
 /// Changes the given columns of a row.
 pub async fn update(tx: &mut Tx, set: Set, id: i64, vals: &[(&'static str, Col)]) -> Result<()> {
     if vals.is_empty() {
