@@ -82,6 +82,16 @@ impl Ingest {
         self.notices.subscribe()
     }
 
+    /// Announces Observations of partner networks' Datastreams, once committed.
+    pub fn announce_partner(&self, rows: Vec<crate::store::sta_native::NRow>) {
+        if self.notices.receiver_count() == 0 {
+            return;
+        }
+        for row in rows {
+            let _ = self.notices.send(Arc::new(Notice::Partner(row)));
+        }
+    }
+
     /// The store this ingest writes to.
     pub fn db(&self) -> &Db {
         &self.db
@@ -221,7 +231,7 @@ impl Ingest {
             let items: Vec<_> = items.into_iter().zip(stored.stored).filter(|(_, s)| *s).map(|(o, _)| o).collect();
             metrics::counter!("qy_eco_observations_total").increment(items.len() as u64);
             if self.notices.receiver_count() > 0 && !items.is_empty() {
-                let notice = Notice { station_id, received_at, observations: items.clone() };
+                let notice = Notice::Registry { station_id, received_at, observations: items.clone() };
                 let _ = self.notices.send(Arc::new(notice));
             }
             // Early warning runs after the commit; its failures never cost the ack.

@@ -45,8 +45,8 @@ struct W<'a> {
     seen: Vec<(Set, i64, String)>,
     /// Per Datastream: its Thing's first Location and the feature generated from it.
     features: Vec<(i64, store::SiteFeature)>,
-    /// The last Observation stored, as a read returns it.
-    observation: Option<NRow>,
+    /// The Observations stored, as a read returns them (announced after the commit).
+    observations: Vec<NRow>,
 }
 
 impl W<'_> {
@@ -477,7 +477,7 @@ fn create_entity<'a>(
         let id = if set == Set::Observations {
             let row = store::insert_returning(&mut *w.tx, set, &cols).await?;
             let id = row.id;
-            w.observation = Some(row);
+            w.observations.push(row);
             id
         } else {
             store::insert(&mut w.tx, set, &cols).await?
@@ -562,7 +562,7 @@ async fn writer<'a>(cx: &Cx, p: &'a Principal) -> Result<W<'a>> {
         region: p.scope.root().to_owned(),
         seen: Vec::new(),
         features: Vec::new(),
-        observation: None,
+        observations: Vec::new(),
     })
 }
 
@@ -580,7 +580,11 @@ pub async fn create_observation(cx: &Cx, p: &Principal, datastream: i64, body: &
     }
     let mut cols = columns(Set::Observations, m, cx.now)?;
     cols.extend([("region_code", Col::Text(p.scope.root().to_owned())), ("created_at", Col::Int(cx.now))]);
-    store::insert_observation_of(&cx.db, datastream, &p.scope.like_pattern(), &cols).await
+    let stored = store::insert_observation_of(&cx.db, datastream, &p.scope.like_pattern(), &cols).await?;
+    if let Some(row) = &stored {
+        cx.ingest.announce_partner(vec![row.clone()]);
+    }
+    Ok(stored)
 }
 
 /// POST of a new entity (with what it carries inline), to `/Set` or to a navigation
@@ -609,7 +613,9 @@ pub async fn create(
     let mut w = writer(cx, p).await?;
     let id = create_entity(&mut w, set, m, implied).await?;
     w.tx.commit().await.map_err(qy_storage::db_err)?;
-    Ok((id, w.observation.filter(|o| set == Set::Observations && o.id == id)))
+    let answer = w.observations.iter().find(|o| set == Set::Observations && o.id == id).cloned();
+    cx.ingest.announce_partner(w.observations);
+    Ok((id, answer))
 }
 
 /// One `CreateObservations` group for a Datastream created through the API: each row is

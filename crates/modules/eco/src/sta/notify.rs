@@ -18,13 +18,24 @@ use serde_json::{json, Map, Value};
 use super::model::{self, Set};
 use crate::domain::observation::Observation;
 use crate::store::sta::ObsRow;
+use crate::store::sta_native::NRow;
 
-/// Observations committed together for one station (one upload).
+/// What was committed: a station's observations of one upload, or one Observation of a
+/// partner network's Datastream.
 #[derive(Debug)]
-pub struct Notice {
-    pub station_id: String,
-    pub received_at: i64,
-    pub observations: Vec<Observation>,
+pub enum Notice {
+    Registry { station_id: String, received_at: i64, observations: Vec<Observation> },
+    Partner(NRow),
+}
+
+impl Notice {
+    /// A station's observations (none for a partner Observation).
+    pub fn observations(&self) -> &[Observation] {
+        match self {
+            Notice::Registry { observations, .. } => observations,
+            Notice::Partner(_) => &[],
+        }
+    }
 }
 
 /// The topic filter a subscriber uses for every notification of one datastream.
@@ -41,11 +52,15 @@ pub fn is_notification(payload: &[u8]) -> bool {
 /// (topic, JSON payload) for every message announcing the notice's observations; `base` is the
 /// service root for self links (`https://host/sta/v1.1`).
 pub fn messages(base: &str, notice: &Arc<Notice>) -> Vec<(String, String)> {
-    let mut out = Vec::with_capacity(notice.observations.len() * 3);
-    let foi_topic = format!("v1.1/FeaturesOfInterest({})/Observations", model::quote_id(&notice.station_id));
-    for o in &notice.observations {
+    let (station_id, received_at, observations) = match notice.as_ref() {
+        Notice::Registry { station_id, received_at, observations } => (station_id, *received_at, observations),
+        Notice::Partner(row) => return partner_messages(base, row),
+    };
+    let mut out = Vec::with_capacity(observations.len() * 3);
+    let foi_topic = format!("v1.1/FeaturesOfInterest({})/Observations", model::quote_id(station_id));
+    for o in observations {
         let row = ObsRow {
-            station_id: notice.station_id.clone(),
+            station_id: station_id.clone(),
             factor: o.factor.clone(),
             period: o.period.as_str().to_owned(),
             time_ms: o.time_ms,
@@ -53,7 +68,7 @@ pub fn messages(base: &str, notice: &Arc<Notice>) -> Vec<(String, String)> {
             min: o.min.clone(),
             max: o.max.clone(),
             flag: o.flag.clone(),
-            received_at: notice.received_at,
+            received_at,
         };
         let Some(key) = model::observation_key(&row) else { continue };
         let (id, ds) = (key.id(), key.ds.id());
@@ -73,6 +88,30 @@ pub fn messages(base: &str, notice: &Arc<Notice>) -> Vec<(String, String)> {
     out
 }
 
+/// The three messages of a partner Observation (numeric ids, unquoted in topics and links).
+fn partner_messages(base: &str, row: &NRow) -> Vec<(String, String)> {
+    let link = model::native_link(base, Set::Observations, row.id);
+    let mut raw = Vec::new();
+    let mut entity = Map::new();
+    entity.insert("@iot.selfLink".into(), json!(link));
+    entity.insert("@iot.id".into(), json!(row.id));
+    entity.extend(row.props.clone());
+    if let Some(text) = &row.result_number {
+        entity.insert("result".into(), model::decimal_json(text, &mut raw));
+    }
+    entity.insert("Datastream@iot.navigationLink".into(), json!(format!("{link}/Datastream")));
+    entity.insert("FeatureOfInterest@iot.navigationLink".into(), json!(format!("{link}/FeatureOfInterest")));
+    let Ok(payload) = super::json_text(&Value::Object(entity), &raw) else { return vec![] };
+    let mut out = vec![("v1.1/Observations".to_owned(), payload.clone())];
+    if let Some(ds) = row.datastream {
+        out.push((format!("v1.1/Datastreams({ds})/Observations"), payload.clone()));
+    }
+    if let Some(f) = row.feature {
+        out.push((format!("v1.1/FeaturesOfInterest({f})/Observations"), payload));
+    }
+    out
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -81,7 +120,7 @@ mod tests {
 
     #[test]
     fn each_observation_goes_to_three_topics_as_the_entity() {
-        let notice = Arc::new(Notice {
+        let notice = Arc::new(Notice::Registry {
             station_id: "st1".into(),
             received_at: 1_768_442_400_000,
             observations: vec![Observation {

@@ -314,9 +314,9 @@ async fn only_values_actually_stored_are_announced() {
     c.send(crate::harness::hourly("QH632801A013", "20260115100000002", PW, "09", "99").as_bytes()).await;
     c.reply(WAIT).await.expect("ack");
     let first = notices.try_recv().expect("the first values are announced");
-    let mut values: Vec<&str> = first.observations.iter().map(|o| o.value.as_str()).collect();
+    let mut values: Vec<&str> = first.observations().iter().map(|o| o.value.as_str()).collect();
     values.sort_unstable();
     assert_eq!(values, ["75", "80"]);
-    let second = notices.try_recv().map(|n| n.observations.len());
+    let second = notices.try_recv().map(|n| n.observations().len());
     assert_eq!(second, Err(tokio::sync::broadcast::error::TryRecvError::Empty), "the repeated hour is not news");
 }

@@ -117,19 +117,38 @@ async fn a_sensorthings_observation_published_over_mqtt_is_stored() {
     let ds = crate::sta::get(&app, "/Datastreams?$filter=name eq 'moisture'").await.json()["value"][0]["@iot.id"]
         .as_i64()
         .unwrap();
+    // Subscribed to the Datastream's topic, a client also receives the new Observation as the
+    // entity (the platform's notification, with its self link).
+    let topic = format!("v1.1/Datastreams({ds})/Observations");
+    client.subscribe(topic.clone(), QoS::AtMostOnce).await.unwrap();
     let body = r#"{"phenomenonTime": "2026-01-15T02:00:00Z", "result": 31.5}"#;
-    client.publish(format!("v1.1/Datastreams({ds})/Observations"), QoS::AtLeastOnce, false, body).await.unwrap();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-    loop {
-        assert!(tokio::time::Instant::now() < deadline, "partner observation not stored");
-        let _ = tokio::time::timeout(Duration::from_millis(200), events.poll()).await;
-        let stored = crate::sta::get(&app, &format!("/Datastreams({ds})/Observations")).await.json();
-        if let Some(o) = stored["value"].as_array().and_then(|v| v.first()) {
-            assert_eq!(
-                (o["result"].as_f64(), o["phenomenonTime"].as_str()),
-                (Some(31.5), Some("2026-01-15T02:00:00Z"))
-            );
-            break;
+    let (mut published, mut stored, mut announced) = (false, false, false);
+    while !(stored && announced) {
+        assert!(tokio::time::Instant::now() < deadline, "partner observation: stored {stored}, announced {announced}");
+        match tokio::time::timeout(Duration::from_millis(200), events.poll()).await {
+            Ok(Ok(Event::Incoming(Packet::SubAck(_)))) if !published => {
+                client.publish(topic.clone(), QoS::AtLeastOnce, false, body).await.unwrap();
+                published = true;
+            }
+            Ok(Ok(Event::Incoming(Packet::Publish(p)))) if p.topic == topic => {
+                let v: serde_json::Value = serde_json::from_slice(&p.payload).unwrap_or_default();
+                if v.get("@iot.selfLink").is_some() {
+                    assert_eq!((v["result"].as_f64(), v["@iot.id"].is_i64()), (Some(31.5), true), "{v}");
+                    announced = true;
+                }
+            }
+            _ => {}
+        }
+        if published && !stored {
+            let got = crate::sta::get(&app, &format!("/Datastreams({ds})/Observations")).await.json();
+            if let Some(o) = got["value"].as_array().and_then(|v| v.first()) {
+                assert_eq!(
+                    (o["result"].as_f64(), o["phenomenonTime"].as_str()),
+                    (Some(31.5), Some("2026-01-15T02:00:00Z"))
+                );
+                stored = true;
+            }
         }
     }
 }
