@@ -373,6 +373,13 @@ async fn create_observations(cx: &Cx, principal: &qy_kernel::Principal, body: &V
     if natives.iter().all(Option::is_none) {
         return write::create_many(cx, principal, body).await;
     }
+    // Nothing is stored unless every partner group may be (the registry's groups are checked
+    // the same way by `write::create_many`).
+    for (g, n) in groups.iter().zip(&natives) {
+        if let Some(ds) = n {
+            native::check_array(cx, principal, *ds, g).await?;
+        }
+    }
     let registry: Vec<Value> =
         groups.iter().zip(&natives).filter(|(_, n)| n.is_none()).map(|(g, _)| g.clone()).collect();
     let mut registry_links =

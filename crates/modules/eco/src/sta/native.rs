@@ -340,10 +340,14 @@ fn link_or_create<'a>(w: &'a mut W<'_>, set: Set, v: &'a Value, implied: Vec<(&'
         // whole entity they read, are not applied).
         if let Some(r) = reference(v) {
             return match r {
-                Ok(id) if w.region_of(set, id).await?.is_some() => Ok(id),
-                Ok(id) => {
-                    Err(Error::bad_request("sta.unknown_link", format!("no {} with id {id} to link", set.name())))
-                }
+                // Linking is writing to what is linked (its cascades reach the new entity):
+                // it needs the permission in the linked entity's region.
+                Ok(id) => match w.region_of(set, id).await? {
+                    Some(region) => w.may(&region).map(|_| id),
+                    None => {
+                        Err(Error::bad_request("sta.unknown_link", format!("no {} with id {id} to link", set.name())))
+                    }
+                },
                 Err(id) => Err(Error::bad_request(
                     "sta.unknown_link",
                     format!(
@@ -396,8 +400,11 @@ async fn feature_from_thing(w: &mut W<'_>, datastream: i64) -> Result<i64> {
             ))
         }
     };
-    let (name, description, encoding, geo) =
-        store::location_parts(&mut w.tx, location).await?.ok_or_else(|| Error::internal("location vanished"))?;
+    let (name, description, encoding, geo) = store::location_parts(&mut w.tx, location).await?.ok_or_else(|| {
+        Error::conflict("sta.conflict", "the Thing's Location was deleted meanwhile; send the Observation again")
+    })?;
+    // Recorded in the Datastream's region, where the next Observations look for it.
+    let region = w.region_of(Set::Datastreams, datastream).await?.unwrap_or_else(|| w.region.clone());
     let (g, lon, lat) = geojson(serde_json::from_str::<Value>(&geo).ok().as_ref(), "Location/location")?;
     let feature = store::insert(
         &mut w.tx,
@@ -410,7 +417,7 @@ async fn feature_from_thing(w: &mut W<'_>, datastream: i64) -> Result<i64> {
             ("lon", Col::OptReal(lon)),
             ("lat", Col::OptReal(lat)),
             ("location_id", Col::OptInt(Some(location))),
-            ("region_code", Col::Text(w.region.clone())),
+            ("region_code", Col::Text(region)),
             ("created_at", Col::Int(w.now)),
         ],
     )
@@ -485,7 +492,8 @@ fn create_entity<'a>(
         // To-many links and inline children.
         match set {
             Set::Things => {
-                let mut locations = Vec::new();
+                // Posted under a Location (`/Locations(3)/Things`): that one is its Location.
+                let mut locations: Vec<i64> = implied_of("Locations").into_iter().collect();
                 for l in array(m, "Locations")? {
                     locations.push(link_or_create(w, Set::Locations, l, vec![]).await?);
                 }
@@ -519,8 +527,17 @@ fn create_entity<'a>(
                 if !array(m, "HistoricalLocations")?.is_empty() {
                     return Err(invalid("HistoricalLocations are recorded when a Thing's Locations change"));
                 }
+                // Posted under a HistoricalLocation (`/HistoricalLocations(4)/Locations`).
+                if let Some(h) = implied_of("HistoricalLocations") {
+                    let r = thing_region(w, Set::HistoricalLocations, h).await?;
+                    w.may(&r)?;
+                    store::link_historical_location(&mut w.tx, h, id).await?;
+                }
             }
             Set::HistoricalLocations => {
+                if let Some(l) = implied_of("Locations") {
+                    store::link_historical_location(&mut w.tx, id, l).await?;
+                }
                 for l in array(m, "Locations")? {
                     let loc = link_or_create(w, Set::Locations, l, vec![]).await?;
                     store::link_historical_location(&mut w.tx, id, loc).await?;
@@ -611,6 +628,11 @@ pub async fn create(
             }
         };
     let mut w = writer(cx, p).await?;
+    // Adding to an entity (`/Sensors(2)/Datastreams`) is writing to it.
+    if let Some((pset, pid, _)) = parent {
+        let region = w.region_of(pset, pid).await?.ok_or_else(|| super::read::not_found(pset, &pid.to_string()))?;
+        w.may(&region)?;
+    }
     let id = create_entity(&mut w, set, m, implied).await?;
     w.tx.commit().await.map_err(qy_storage::db_err)?;
     let answer = w.observations.iter().find(|o| set == Set::Observations && o.id == id).cloned();
@@ -618,9 +640,31 @@ pub async fn create(
     Ok((id, answer))
 }
 
-/// One `CreateObservations` group for a Datastream created through the API: each row is
-/// stored on its own, and answered with its self link or `error: …` (§14.3.2).
-pub async fn create_array(cx: &Cx, p: &Principal, datastream: i64, group: &Value) -> Result<Vec<Value>> {
+/// Checks a `CreateObservations` group for a partner Datastream before anything of the
+/// request is stored: its shape, that the Datastream exists, and that the caller may write it.
+pub async fn check_array(cx: &Cx, p: &Principal, datastream: i64, group: &Value) -> Result<()> {
+    array_components(group)?;
+    if !matches!(group.get("dataArray"), Some(Value::Array(_))) {
+        return Err(invalid("each item needs a dataArray of arrays"));
+    }
+    let region = match store::datastream_context(cx.db.pool(), datastream).await? {
+        Some((region, _)) => region,
+        None => {
+            return Err(Error::bad_request(
+                "sta.unknown_link",
+                format!("no Datastreams with id {datastream} to add observations to"),
+            ))
+        }
+    };
+    if p.can_in_region(OBSERVATIONS_WRITE, &region) {
+        Ok(())
+    } else {
+        Err(forbidden(&region))
+    }
+}
+
+/// The components of a `CreateObservations` group, checked.
+fn array_components(group: &Value) -> Result<Vec<&str>> {
     let components: Vec<&str> = match group.get("components") {
         Some(Value::Array(c)) => c.iter().map(|v| v.as_str().unwrap_or("")).collect(),
         _ => return Err(invalid("each item needs components: [\"phenomenonTime\", \"result\", …]")),
@@ -630,6 +674,13 @@ pub async fn create_array(cx: &Cx, p: &Principal, datastream: i64, group: &Value
     if let Some(c) = components.iter().find(|c| !COMPONENTS.contains(c)) {
         return Err(invalid(format!("unsupported component {c:?}; use {}", COMPONENTS.join(", "))));
     }
+    Ok(components)
+}
+
+/// One `CreateObservations` group for a Datastream created through the API: each row is
+/// stored on its own, and answered with its self link or `error: …` (§14.3.2).
+pub async fn create_array(cx: &Cx, p: &Principal, datastream: i64, group: &Value) -> Result<Vec<Value>> {
+    let components = array_components(group)?;
     let Some(Value::Array(rows)) = group.get("dataArray") else {
         return Err(invalid("each item needs a dataArray of arrays"));
     };
@@ -742,6 +793,9 @@ pub async fn update(
     put: bool,
 ) -> Result<()> {
     let mut w = writer(cx, p).await?;
+    // Merged onto the row as it is now, locked: a concurrent change is not overwritten.
+    let current = store::locked(&mut w.tx, cx.db.dialect(), set, row.id).await?;
+    let row = &current.ok_or_else(|| super::read::not_found(set, &row.id.to_string()))?;
     w.may(&row.region_code)?;
     let mut doc = Value::Object(row.props.clone());
     let changes = if json_patch {

@@ -1346,7 +1346,13 @@ pub async fn mixed(db: &Db, set: Set, page: &Page<'_>, fixed_ids: &[String]) -> 
         return Ok(Listed { rows: vec![], more: count.is_some_and(|n| n > page.skip), count });
     }
     let (mut pcols, mut ncols, mut order) = (String::new(), String::new(), Vec::new());
-    for (i, ((pe, desc, pk), (ne, _, nk))) in pord.into_iter().zip(nord).enumerate() {
+    for (i, (((pe, desc, pk), (ne, _, nk)), (item, _))) in pord.into_iter().zip(nord).zip(page.order).enumerate() {
+        let dir = if desc { "DESC" } else { "ASC" };
+        // By id: registry ids as text, then API-created ones as numbers (not "10" < "9").
+        if matches!(item, Expr::Prop(p) if p.len() == 1 && (p[0] == "id" || p[0] == "@iot.id")) {
+            order.extend([format!("src {dir}"), format!("kt {dir}"), format!("kn {dir}")]);
+            continue;
+        }
         let (pe, ne) = match (pk, nk) {
             (a, b) if a == b => (pe, ne),
             (Kind::Null, b) => (format!("CAST(NULL AS {})", b.sql()), ne),
@@ -1355,7 +1361,7 @@ pub async fn mixed(db: &Db, set: Set, page: &Page<'_>, fixed_ids: &[String]) -> 
         };
         pcols.push_str(&format!(", {pe} AS o{i}"));
         ncols.push_str(&format!(", {ne} AS o{i}"));
-        order.push(format!("o{i} {}", if desc { "DESC" } else { "ASC" }));
+        order.push(format!("o{i} {dir}"));
     }
     order.extend(["src ASC".to_owned(), "kt ASC".to_owned(), "kn ASC".to_owned()]);
     let mut p = c.p;

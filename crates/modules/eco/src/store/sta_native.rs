@@ -424,6 +424,15 @@ pub async fn one(db: &Db, set: Set, id: i64) -> Result<Option<NRow>> {
     Ok(by_ids(db, set, &[id]).await?.into_iter().next())
 }
 
+/// One native entity inside a write transaction, locked against concurrent changes (`FOR
+/// UPDATE` on PostgreSQL; SQLite's `BEGIN IMMEDIATE` already holds the write lock).
+pub async fn locked(tx: &mut Tx, dialect: Dialect, set: Set, id: i64) -> Result<Option<NRow>> {
+    let lock = if dialect == Dialect::Postgres { " FOR UPDATE" } else { "" };
+    let sql = format!("SELECT {} FROM {} n WHERE n.id = $1{lock}", cols(set), table(set));
+    let row = query(&sql).bind(id).fetch_optional(&mut **tx).await.store()?;
+    row.map(|r| row_of(set, &r)).transpose()
+}
+
 /// Are there native entities of this set at all (to skip the union with the registry's)?
 pub async fn any(db: &Db, set: Set) -> Result<bool> {
     let sql = format!("SELECT 1 FROM {} LIMIT 1", table(set));
@@ -507,7 +516,8 @@ pub async fn insert_observation_of(
     vals: &[(&'static str, Col)],
 ) -> Result<Option<NRow>> {
     const FEATURE: &str = "(SELECT f.id FROM sta_feature f WHERE f.location_id = (SELECT MIN(tl.location_id) \
-         FROM sta_thing_location tl WHERE tl.thing_id = d.thing_id) ORDER BY f.id LIMIT 1)";
+         FROM sta_thing_location tl WHERE tl.thing_id = d.thing_id) AND f.region_code = d.region_code \
+         ORDER BY f.id LIMIT 1)";
     let names: Vec<&str> = vals.iter().map(|(n, _)| *n).collect();
     let params: Vec<String> = (1..=vals.len()).map(|i| format!("${i}")).collect();
     let (d, r) = (vals.len() + 1, vals.len() + 2);
@@ -662,7 +672,8 @@ pub async fn datastream_context<'e>(
 ) -> Result<Option<(String, SiteFeature)>> {
     let row = query(
         "SELECT d.region_code, tl.location_id, (SELECT f.id FROM sta_feature f WHERE f.location_id = tl.location_id \
-         ORDER BY f.id LIMIT 1) AS feature_id FROM sta_datastream d LEFT JOIN sta_thing_location tl \
+         AND f.region_code = d.region_code ORDER BY f.id LIMIT 1) AS feature_id FROM sta_datastream d \
+         LEFT JOIN sta_thing_location tl \
          ON tl.thing_id = d.thing_id WHERE d.id = $1 ORDER BY tl.location_id LIMIT 1",
     )
     .bind(datastream)

@@ -217,6 +217,33 @@ async fn a_partner_network_is_created_queried_changed_and_deleted() {
     assert_eq!(r.code(), "sta.forbidden");
     assert_eq!(post(&app, "/Sensors", Some("reader"), json!({})).await.code(), "sta.forbidden");
     assert_eq!(post(&app, "/Sensors", None, json!({})).await.status, StatusCode::UNAUTHORIZED);
+    // Linking is writing to what is linked: another region may not attach its Things to this
+    // region's Location or Sensor (their deletes would cascade into it), nor add under them.
+    let loc = get(&app, &format!("/Things({thing})/Locations")).await.json()["value"][0]["@iot.id"].as_i64().unwrap();
+    let r = post(
+        &app,
+        "/Things",
+        Some("elsewhere"),
+        json!({"name": "x", "description": "y", "Locations": [{"@iot.id": loc}]}),
+    )
+    .await;
+    assert_eq!((r.status, r.code().as_str()), (StatusCode::FORBIDDEN, "sta.forbidden"), "{}", r.body);
+    let r =
+        post(&app, &format!("/Locations({loc})/Things"), Some("elsewhere"), json!({"name": "x", "description": "y"}))
+            .await;
+    assert_eq!(r.code(), "sta.forbidden");
+    let r = post(&app, &format!("/Sensors({sensor})/Datastreams"), Some("elsewhere"), json!({})).await;
+    assert_eq!(r.code(), "sta.forbidden");
+    // Posted under a Location, a Thing is at that Location.
+    let at = created(
+        &post(&app, &format!("/Locations({loc})/Things"), Some("writer"), json!({"name": "twin", "description": "d"}))
+            .await,
+    );
+    assert_eq!(get(&app, &format!("/Things({at})/Locations")).await.json()["value"][0]["@iot.id"], loc);
+    assert_eq!(count(&app, &format!("/Things({at})/HistoricalLocations")).await, 1);
+    assert_eq!(delete(&app, &format!("/Things({at})"), "writer").await.status, StatusCode::OK);
+    let by_id = get(&app, "/Things?$orderby=id desc&$top=1").await.json();
+    assert_eq!(by_id["value"][0]["@iot.id"], thing, "API-created ids after registry ids, by number");
 
     // Bad input: specific 400s, nothing half-written.
     let things_before = count(&app, "/Things").await;
@@ -266,6 +293,23 @@ async fn a_partner_network_is_created_queried_changed_and_deleted() {
     )
     .await;
     assert_eq!((r.status, r.code().as_str()), (StatusCode::CONFLICT, "sta.patch_test_failed"));
+
+    // A request with a bad partner group stores nothing, not even its good registry group.
+    let registry_ds = format!("/Datastreams('{a}~a34004~hour')/Observations");
+    let before = count(&app, &registry_ds).await;
+    let r = post(
+        &app,
+        "/CreateObservations",
+        Some("writer"),
+        json!([
+            {"Datastream": {"@iot.id": format!("{a}~a34004~hour")}, "components": ["phenomenonTime", "result"],
+             "dataArray": [["2026-01-15T07:00:00Z", 71]]},
+            {"Datastream": {"@iot.id": ds[0]}, "components": ["bogus"], "dataArray": []}
+        ]),
+    )
+    .await;
+    assert_eq!((r.status, r.code().as_str()), (StatusCode::BAD_REQUEST, "sta.invalid_entity"), "{}", r.body);
+    assert_eq!(count(&app, &registry_ds).await, before);
 
     // CreateObservations mixes the partner's Datastreams and the registry's, answering in order.
     let r = post(
