@@ -5,9 +5,9 @@
 //!
 //! They form a graph of their own beside the registry's stations (`store::sta_native`): a
 //! Datastream created here belongs to a Thing, Sensor and ObservedProperty created here. Each
-//! entity carries the region of the account that created it; changing or deleting it, and
-//! adding Datastreams, Locations or Observations to a Thing, needs `eco.observations.write` in
-//! that region. Every change of one request is one transaction.
+//! entity carries the region of the account that created it; changing it, deleting it,
+//! linking to it or posting under it needs `eco.observations.write` in that region. Every
+//! change of one request is one transaction.
 
 use std::future::Future;
 use std::pin::Pin;
