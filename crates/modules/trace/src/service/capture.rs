@@ -287,7 +287,7 @@ impl Trace {
         let hash = context_hash(&context);
         let mut tx = self.db.pool().begin().await.store()?;
         events::put_context(&mut tx, &hash, &context).await?;
-        let inserted = events::insert(&mut tx, &events, self.now(), capture_id, &hash).await?;
+        let inserted = events::insert(&mut tx, self.db.dialect(), &events, self.now(), capture_id, &hash).await?;
         tx.commit().await.store()?;
         outcome.duplicates += events.len() - inserted;
         outcome.captured = inserted;

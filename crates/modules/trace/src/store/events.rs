@@ -81,26 +81,18 @@ pub async fn contexts(db: &Db, hashes: &[String]) -> Result<HashMap<String, Stri
     Ok(out)
 }
 
-/// The engine behind a transaction (statement sizes and placeholders differ).
-fn dialect(tx: &Transaction<'_, Any>) -> Dialect {
-    if tx.backend_name() == "PostgreSQL" {
-        Dialect::Postgres
-    } else {
-        Dialect::Sqlite
-    }
-}
-
-/// Stores events and their index rows in the caller's transaction. Returns how many rows
-/// were inserted (a concurrent capture of the same event makes the conflict skip it).
+/// Stores events and their index rows in the caller's transaction, on the store of `dialect`
+/// (statement sizes and placeholders differ). Returns how many rows were inserted (a
+/// concurrent capture of the same event makes the conflict skip it).
 pub async fn insert(
     tx: &mut Transaction<'_, Any>,
+    dialect: Dialect,
     events: &[NewEvent],
     record_time: i64,
     capture_id: &str,
     context_hash: &str,
 ) -> Result<usize> {
     let mut inserted = 0;
-    let dialect = dialect(tx);
     for chunk in events.chunks(dialect.rows_per_positional_statement(16)) {
         let sql = format!(
             "INSERT INTO trace_event (event_id, event_hash, id_assigned, event_type, action, biz_step, disposition, \
@@ -141,13 +133,12 @@ pub async fn insert(
             .iter()
             .filter_map(|e| seq_of.get(&(e.event_id.clone(), e.index.error_declared)).map(|s| (*s, &e.index)))
             .collect();
-        insert_index_rows(tx, &stored).await?;
+        insert_index_rows(tx, dialect, &stored).await?;
     }
     Ok(inserted)
 }
 
-async fn insert_index_rows(tx: &mut Transaction<'_, Any>, stored: &[(i64, &Indexed)]) -> Result<()> {
-    let dialect = dialect(tx);
+async fn insert_index_rows(tx: &mut Transaction<'_, Any>, dialect: Dialect, stored: &[(i64, &Indexed)]) -> Result<()> {
     let epcs: Vec<_> = stored.iter().flat_map(|(s, ix)| ix.epcs.iter().map(move |r| (*s, r))).collect();
     for chunk in epcs.chunks(dialect.rows_per_positional_statement(6)) {
         let sql = format!(
