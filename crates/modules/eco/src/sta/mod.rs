@@ -281,32 +281,7 @@ async fn write(
         let to_native =
             native_parent.is_some() || (scope.is_top() && (set != Set::Observations || links_native_datastream(&body)));
         if to_native {
-            let fast = match (set, native_parent, native_datastream(&body)) {
-                (Set::Observations, Some((Set::Datastreams, ds, _)), linked) if linked.is_none_or(|l| l == ds) => {
-                    native::create_observation(cx, principal, ds, &body).await?
-                }
-                (Set::Observations, None, Some(ds)) => native::create_observation(cx, principal, ds, &body).await?,
-                _ => None,
-            };
-            let (id, stored) = match fast {
-                Some(row) => (row.id, Some(row)),
-                None => native::create(cx, principal, set, native_parent, &body).await?,
-            };
-            let link = model::native_link(&cx.base, set, id);
-            let mut r = match stored {
-                // An Observation is answered from the row the insert returned: no read-back.
-                Some(row) => {
-                    let mut out = Out { raw: Vec::new(), queries: 0 };
-                    let rows = [Row::Native(row)];
-                    let v = read::render_rows(cx, set, &rows, &query::Options::default(), &mut out).await?;
-                    json_response(StatusCode::CREATED, v.first().unwrap_or(&Value::Null), &out.raw)
-                }
-                None => rendered(cx, set, &id.to_string(), StatusCode::CREATED).await?,
-            };
-            if let Ok(v) = HeaderValue::from_str(&link) {
-                r.headers_mut().insert(header::LOCATION, v);
-            }
-            return Ok(r);
+            return post_native(cx, principal, set, native_parent, &body).await;
         }
         if set != Set::Observations {
             return Ok(read_only(set));
@@ -318,16 +293,9 @@ async fn write(
         };
         let path_station = if path_ds.is_none() { scope.station_id.clone() } else { None };
         let (id, row) = write::create(cx, principal, path_ds, path_station, &body).await?;
-        let mut out = Out { raw: Vec::new(), queries: 0 };
         // Rendered from the row just stored rather than read back: one query less per POST.
-        let rendered =
-            read::render_rows(cx, Set::Observations, &[Row::Obs(row)], &query::Options::default(), &mut out).await?;
-        let body = rendered.into_iter().next().unwrap_or(Value::Null);
-        let mut r = json_response(StatusCode::CREATED, &body, &out.raw);
-        if let Ok(v) = HeaderValue::from_str(&model::self_link(&cx.base, Set::Observations, &id)) {
-            r.headers_mut().insert(header::LOCATION, v);
-        }
-        return Ok(r);
+        let r = render_one(cx, Set::Observations, Row::Obs(row), StatusCode::CREATED).await?;
+        return Ok(with_location(r, &model::self_link(&cx.base, Set::Observations, &id)));
     }
     let json_patch = mime == "application/json-patch+json";
     let row = match read::resolve_entity(cx, segs).await? {
@@ -355,14 +323,50 @@ async fn write(
         return Ok(StatusCode::OK.into_response());
     }
     write::update(cx, principal, &row, &parse_json(bytes)?, json_patch, *method == Method::PUT).await?;
-    let id = row_id(&row);
-    let mut out = Out { raw: Vec::new(), queries: 0 };
-    let seg = query::Seg { name: "Observations".into(), key: Some(id) };
-    let body = match read::get(cx, &[seg], &query::Options::default(), &[], &mut out).await? {
-        Answer::Json(v) => v,
-        _ => Value::Null,
+    rendered(cx, Set::Observations, &row_id(&row), StatusCode::OK).await
+}
+
+/// POST of a partner entity; an Observation of an existing Datastream takes the one-statement
+/// path when it can.
+async fn post_native(
+    cx: &Cx,
+    principal: &qy_kernel::Principal,
+    set: Set,
+    parent: Option<(Set, i64, &'static str)>,
+    body: &Value,
+) -> Result<Response, Error> {
+    let fast = match (set, parent, native_datastream(body)) {
+        (Set::Observations, Some((Set::Datastreams, ds, _)), linked) if linked.is_none_or(|l| l == ds) => {
+            native::create_observation(cx, principal, ds, body).await?
+        }
+        (Set::Observations, None, Some(ds)) => native::create_observation(cx, principal, ds, body).await?,
+        _ => None,
     };
-    Ok(json_response(StatusCode::OK, &body, &out.raw))
+    let (id, stored) = match fast {
+        Some(row) => (row.id, Some(row)),
+        None => native::create(cx, principal, set, parent, body).await?,
+    };
+    let r = match stored {
+        // An Observation is answered from the row the insert returned: no read-back.
+        Some(row) => render_one(cx, set, Row::Native(row), StatusCode::CREATED).await?,
+        None => rendered(cx, set, &id.to_string(), StatusCode::CREATED).await?,
+    };
+    Ok(with_location(r, &model::native_link(&cx.base, set, id)))
+}
+
+/// One entity rendered from its row as a GET would render it, with `status`.
+async fn render_one(cx: &Cx, set: Set, row: Row, status: StatusCode) -> Result<Response, Error> {
+    let mut out = Out { raw: Vec::new(), queries: 0 };
+    let rows = [row];
+    let v = read::render_rows(cx, set, &rows, &query::Options::default(), &mut out).await?;
+    Ok(json_response(status, v.first().unwrap_or(&Value::Null), &out.raw))
+}
+
+fn with_location(mut r: Response, link: &str) -> Response {
+    if let Ok(v) = HeaderValue::from_str(link) {
+        r.headers_mut().insert(header::LOCATION, v);
+    }
+    r
 }
 
 /// `CreateObservations`: groups for Datastreams created through the API are stored by
@@ -398,10 +402,14 @@ async fn create_observations(cx: &Cx, principal: &qy_kernel::Principal, body: &V
     Ok(out)
 }
 
+/// The id of the Datastream a body links (`Datastream@iot.id` or `Datastream: {"@iot.id": …}`).
+fn linked_datastream(body: &Value) -> Option<&Value> {
+    body.get("Datastream@iot.id").or_else(|| body.get("Datastream").and_then(|d| d.get("@iot.id")))
+}
+
 /// The Datastream a body links, when it is one created through the API.
 fn native_datastream(body: &Value) -> Option<i64> {
-    let id = body.get("Datastream@iot.id").or_else(|| body.get("Datastream").and_then(|d| d.get("@iot.id")))?;
-    match id {
+    match linked_datastream(body)? {
         Value::Number(n) => n.as_i64(),
         Value::String(s) => read::native_id(s),
         _ => None,
@@ -410,8 +418,7 @@ fn native_datastream(body: &Value) -> Option<i64> {
 
 /// Does a new Observation's body link a Datastream created through the API (a numeric id)?
 fn links_native_datastream(body: &Value) -> bool {
-    let linked = body.get("Datastream@iot.id").or_else(|| body.get("Datastream").and_then(|d| d.get("@iot.id")));
-    match linked {
+    match linked_datastream(body) {
         Some(_) => native_datastream(body).is_some(),
         // A new Datastream inline (deep insert) is created through the API too.
         None => body.get("Datastream").is_some_and(Value::is_object),

@@ -63,7 +63,7 @@ impl W<'_> {
                 region
             })
         } else {
-            store::exists(&mut self.tx, set, id).await?
+            store::region_of(&mut self.tx, set, id).await?
         };
         if let Some(r) = &r {
             self.seen.push((set, id, r.clone()));

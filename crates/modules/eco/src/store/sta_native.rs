@@ -583,8 +583,8 @@ pub async fn observation_datastream(tx: &mut Tx, observation: i64) -> Result<Opt
     row.map(|r| r.try_get::<i64, _>(0).store()).transpose()
 }
 
-/// Does a native entity exist (inside the transaction)?
-pub async fn exists(tx: &mut Tx, set: Set, id: i64) -> Result<Option<String>> {
+/// The region of a native entity, `None` if there is none (inside the transaction).
+pub async fn region_of(tx: &mut Tx, set: Set, id: i64) -> Result<Option<String>> {
     let sql = format!("SELECT region_code FROM {} WHERE id = $1", table(set));
     let row = query(&sql).bind(id).fetch_optional(&mut **tx).await.store()?;
     row.map(|r| r.try_get::<String, _>(0).store()).transpose()
