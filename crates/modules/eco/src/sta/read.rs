@@ -336,7 +336,9 @@ pub fn render_rows<'a>(cx: &'a Cx, set: Set, rows: &'a [Row], o: &'a Options, ou
     Box::pin(async move {
         // The latest observation of every datastream on the page, from eco_latest in one query.
         let mut latest: HashMap<String, ObsRow> = HashMap::new();
-        if set == Set::Datastreams && o.expand.iter().any(|e| e.nav == "Observations" && e.options.is_latest_only()) {
+        let latest_wanted =
+            set == Set::Datastreams && o.expand.iter().any(|e| e.nav == "Observations" && e.options.is_latest_only());
+        if latest_wanted {
             let keys: Vec<DsKey> = rows
                 .iter()
                 .filter_map(|r| match r {
@@ -350,7 +352,7 @@ pub fn render_rows<'a>(cx: &'a Cx, set: Set, rows: &'a [Row], o: &'a Options, ou
         }
         // The same for a partner network's Datastreams.
         let mut native_latest: HashMap<i64, NRow> = HashMap::new();
-        if set == Set::Datastreams && o.expand.iter().any(|e| e.nav == "Observations" && e.options.is_latest_only()) {
+        if latest_wanted {
             let ids: Vec<i64> =
                 rows.iter().filter_map(|r| if let Row::Native(n) = r { Some(n.id) } else { None }).collect();
             for ob in native::latest_observations(&cx.db, &ids).await? {
