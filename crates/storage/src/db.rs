@@ -3,7 +3,7 @@ use std::time::Duration;
 
 use qy_kernel::{Error, Result};
 use sqlx::any::{AnyPoolOptions, AnyRow};
-use sqlx::{AnyPool, Executor};
+use sqlx::{AnyPool, Connection, Executor};
 
 /// Which SQL engine is behind the pool, for the few places where dialects differ.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,6 +50,9 @@ impl std::fmt::Debug for Db {
 const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; \
      PRAGMA wal_autocheckpoint = 8192;";
 
+/// A pooled PostgreSQL connection idle for longer than this is pinged before it is used.
+const PING_WHEN_IDLE_FOR: Duration = Duration::from_secs(30);
+
 /// The SQLite URL of the default database file inside `data_dir`.
 pub fn sqlite_url_in(data_dir: &Path) -> String {
     format!("sqlite://{}?mode=rwc", data_dir.join("qingyun.db").display())
@@ -83,7 +86,12 @@ impl Db {
                 format!("database URL must start with sqlite:// or postgres://, got {}", redact_url(url)),
             ));
         };
-        let options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(10));
+        // sqlx pings every pooled connection before handing it out, by default: a round trip
+        // per query (on SQLite a hand-off to the connection's thread and back, on PostgreSQL
+        // a network round trip), about as costly as a small query itself. An embedded
+        // SQLite connection cannot go away; a PostgreSQL one is pinged only after it sat idle
+        // (a restarted server or a firewall may have dropped it meanwhile).
+        let options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(10)).test_before_acquire(false);
         let options = match dialect {
             // One writer at a time in SQLite: a small pool, and every connection waits for the
             // write lock (busy_timeout) instead of failing with SQLITE_BUSY.
@@ -93,7 +101,14 @@ impl Db {
                     Ok(())
                 })
             }),
-            Dialect::Postgres => options.max_connections(16),
+            Dialect::Postgres => options.max_connections(16).before_acquire(|conn, meta| {
+                Box::pin(async move {
+                    if meta.idle_for > PING_WHEN_IDLE_FOR {
+                        conn.ping().await?;
+                    }
+                    Ok(true)
+                })
+            }),
         };
         let pool = options.connect(url).await.map_err(|e| {
             Error::new(
