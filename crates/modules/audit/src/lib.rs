@@ -22,8 +22,10 @@ pub fn module() -> AuditModule {
     AuditModule
 }
 
-pub const MIGRATIONS: ModuleMigrations =
-    ModuleMigrations { module: "audit", migrations: &[migration!(1, "0001_audit.sql")] };
+pub const MIGRATIONS: ModuleMigrations = ModuleMigrations {
+    module: "audit",
+    migrations: &[migration!(1, "0001_audit.sql"), migration!(2, "0002_head_follows.sql")],
+};
 
 /// The page templates, by name.
 pub const TEMPLATES: &[(&str, &str)] = &[("audit/log.html", include_str!("../templates/log.html"))];

@@ -7,7 +7,8 @@ use std::time::Duration;
 use async_trait::async_trait;
 use qy_kernel::audit::{AuditEntry, AuditSink};
 use qy_kernel::{Clock, Result};
-use qy_storage::{Db, Dialect};
+use qy_storage::Db;
+use tokio::sync::oneshot;
 
 use crate::domain::{Entry, Verdict};
 use crate::store::{self, Filter};
@@ -25,10 +26,16 @@ pub async fn append(db: &Db, clock_ms: i64, entry: AuditEntry) -> Result<()> {
 
 /// `append`, returning the appended row.
 pub async fn append_returning(db: &Db, clock_ms: i64, entry: AuditEntry) -> Result<Entry> {
+    let rows = append_all(db, &[(clock_ms, &entry)]).await?;
+    rows.into_iter().next().ok_or_else(|| qy_kernel::Error::internal("the audit append returned no row"))
+}
+
+/// Appends `entries` (each with its time) as consecutive rows, retrying like `append`.
+async fn append_all(db: &Db, entries: &[(i64, &AuditEntry)]) -> Result<Vec<Entry>> {
     let mut attempt = 1;
     loop {
-        match store::append(db, clock_ms, &entry).await {
-            Ok(row) => return Ok(row),
+        match store::append(db, entries).await {
+            Ok(rows) => return Ok(rows),
             Err(e) if attempt < ATTEMPTS && matches!(e.code.as_ref(), "store.busy" | "store.conflict") => {
                 tracing::warn!(attempt, code = %e.code, detail = %e.detail, "audit append contended; retrying");
                 tokio::time::sleep(Duration::from_millis(20 * u64::from(attempt))).await;
@@ -50,28 +57,94 @@ pub async fn list(db: &Db, filter: &Filter, before_seq: Option<i64>, limit: i64)
 }
 
 /// The database-backed audit log, as the kernel's `AuditSink`.
+///
+/// Appends from this process are written in batches: while one batch is being written, the
+/// entries that arrive queue up, and the next writer takes them all (up to `MAX_BATCH`) into
+/// one statement. One request alone still costs one statement; concurrent requests share
+/// one commit instead of each waiting for the one before it, which would make the audit
+/// log every write's bottleneck. Each caller returns once its own row is committed.
 pub struct AuditLog {
     db: Db,
     clock: Arc<dyn Clock>,
-    /// Serializes this process's appends on SQLite (one writer at a time anyway; waiting
-    /// here is cheaper than contending for the write lock).
-    lock: tokio::sync::Mutex<()>,
+    /// Entries waiting for a writer, in arrival order.
+    waiting: std::sync::Mutex<Vec<Waiting>>,
+    /// Held by the caller that writes the next batch.
+    writer: tokio::sync::Mutex<()>,
 }
+
+/// One queued append and where its outcome goes.
+struct Waiting {
+    at_ms: i64,
+    entry: AuditEntry,
+    done: oneshot::Sender<Result<Entry>>,
+}
+
+/// Rows per batch statement (ten parameters each).
+const MAX_BATCH: usize = 64;
 
 impl AuditLog {
     pub fn new(db: Db, clock: Arc<dyn Clock>) -> Self {
-        Self { db, clock, lock: tokio::sync::Mutex::new(()) }
+        Self { db, clock, waiting: std::sync::Mutex::new(Vec::new()), writer: tokio::sync::Mutex::new(()) }
     }
 
     /// Appends and returns the new row.
     pub async fn append_entry(&self, entry: AuditEntry) -> Result<Entry> {
-        let _guard = match self.db.dialect() {
-            Dialect::Sqlite => Some(self.lock.lock().await),
-            // The advisory lock in the transaction serializes appends across instances.
-            Dialect::Postgres => None,
-        };
-        append_returning(&self.db, self.clock.now_ms(), entry).await
+        let (done, mut outcome) = oneshot::channel();
+        self.queue().push(Waiting { at_ms: self.clock.now_ms(), entry, done });
+        let _turn = self.writer.lock().await;
+        loop {
+            // A writer before this one may have taken this entry into its batch.
+            match outcome.try_recv() {
+                Ok(result) => return result,
+                Err(oneshot::error::TryRecvError::Closed) => return Err(lost()),
+                Err(oneshot::error::TryRecvError::Empty) => {}
+            }
+            let batch: Vec<Waiting> = {
+                let mut waiting = self.queue();
+                let n = waiting.len().min(MAX_BATCH);
+                waiting.drain(..n).collect()
+            };
+            if batch.is_empty() {
+                // Taken by a writer whose caller went away while its task still writes.
+                return outcome.await.unwrap_or_else(|_| Err(lost()));
+            }
+            // Written by a task of its own, so that a caller that goes away (a client that
+            // hung up) cannot cancel the other callers' rows half way.
+            let db = self.db.clone();
+            tokio::spawn(write_batch(db, batch)).await.map_err(|_| lost())?;
+        }
     }
+
+    fn queue(&self) -> std::sync::MutexGuard<'_, Vec<Waiting>> {
+        self.waiting.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// Writes `batch` as consecutive rows and tells each caller its outcome.
+async fn write_batch(db: Db, batch: Vec<Waiting>) {
+    let entries: Vec<(i64, &AuditEntry)> = batch.iter().map(|w| (w.at_ms, &w.entry)).collect();
+    let result = append_all(&db, &entries).await;
+    match result {
+        Ok(rows) => {
+            for (w, row) in batch.into_iter().zip(rows) {
+                let _ = w.done.send(Ok(row));
+            }
+        }
+        Err(e) => {
+            for w in batch {
+                let _ = w.done.send(Err(qy_kernel::Error::new(e.kind, e.code.clone(), e.detail.clone())));
+            }
+        }
+    }
+}
+
+/// The outcome of an append was lost (its writer task failed).
+fn lost() -> qy_kernel::Error {
+    qy_kernel::Error::new(
+        qy_kernel::ErrorKind::Unavailable,
+        "audit.unavailable",
+        "the audit append's writer stopped before it answered; retry",
+    )
 }
 
 #[async_trait]

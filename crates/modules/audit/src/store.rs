@@ -4,12 +4,9 @@ use qy_kernel::audit::AuditEntry;
 use qy_kernel::{Error, ErrorKind, Result};
 use qy_storage::sqlx::any::AnyRow;
 use qy_storage::sqlx::AnyConnection;
-use qy_storage::{db_err, Db, Dialect, Params, Row, StoreResultExt};
+use qy_storage::{db_err, Db, Dialect, Params, Row, StoreResultExt, Value};
 
 use crate::domain::{Entry, Head, Verdict, Verifier};
-
-/// Advisory lock key that serializes appends across PostgreSQL connections and instances.
-const APPEND_LOCK_KEY: i64 = 0x5159_4155_4449; // "QYAUDI"
 
 const COLUMNS: &str = "seq, at_ms, actor, action, target, outcome, reason, request_id, prev_hash, hash";
 
@@ -51,24 +48,32 @@ async fn read_head(conn: &mut AnyConnection) -> Result<Option<Head>> {
     row.map(|r| Ok(Head { seq: r.try_get("seq").store()?, hash: r.try_get("hash").store()? })).transpose()
 }
 
-async fn read_head_for_update(conn: &mut AnyConnection) -> Result<Option<Head>> {
-    let row = qy_storage::sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE")
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(db_err)?;
-    row.map(|r| Ok(Head { seq: r.try_get("seq").store()?, hash: r.try_get("hash").store()? })).transpose()
-}
-
 async fn max_seq(conn: &mut AnyConnection) -> Result<Option<i64>> {
     let row =
         qy_storage::sqlx::query("SELECT MAX(seq) AS m FROM audit_log").fetch_one(&mut *conn).await.map_err(db_err)?;
     row.try_get("m").store()
 }
 
-/// The head this process last appended, per database (URL). With it an append skips the
-/// advisory lock and the head read: its head update is a compare-and-set on that head, so if
-/// anything else appended meanwhile (another instance, the CLI, a concurrent request) the
-/// update matches no row and the append is redone from the store's head.
+/// The head as stored, for an append that cannot use the remembered one. When the head is
+/// missing but the log has rows (tampering), `audit.head_missing`: appending would hide it.
+async fn stored_head(db: &Db) -> Result<Option<Head>> {
+    let mut conn = db.pool().acquire().await.map_err(db_err)?;
+    let head = read_head(&mut conn).await?;
+    if head.is_none() {
+        if let Some(m) = max_seq(&mut conn).await? {
+            return Err(Error::new(
+                ErrorKind::Internal,
+                "audit.head_missing",
+                format!("audit_head is missing though audit_log holds rows up to seq {m}; the log was tampered with (run `qingyun audit verify`)"),
+            ));
+        }
+    }
+    Ok(head)
+}
+
+/// The head this process last appended, per database (URL). With it an append skips reading
+/// the head: if anything else appended meanwhile (another instance, the CLI) the append's
+/// head check matches nothing, or its `seq` collides, and it is redone from the stored head.
 static LAST_HEAD: std::sync::LazyLock<std::sync::Mutex<std::collections::HashMap<String, Head>>> =
     std::sync::LazyLock::new(Default::default);
 
@@ -85,108 +90,124 @@ fn remember_head(db: &Db, head: Option<Head>) {
     }
 }
 
-/// Appends one row in one transaction, chained onto `audit_head`, and moves the head. The
-/// head moves by compare-and-set (`WHERE seq = … AND hash = …`), so appenders that raced
-/// serialize on the head row and the loser starts again; on PostgreSQL the slow path also
-/// takes an advisory lock, on SQLite `BEGIN IMMEDIATE` takes the write lock first.
+/// `entries` (each with its time) as the rows that follow `head`, in order.
+fn chained(head: Option<&Head>, entries: &[(i64, &AuditEntry)]) -> Vec<Entry> {
+    let mut rows: Vec<Entry> = Vec::with_capacity(entries.len());
+    for (at_ms, entry) in entries {
+        let prev = match rows.last() {
+            Some(r) => Some(Head { seq: r.seq, hash: r.hash.clone() }),
+            None => head.cloned(),
+        };
+        rows.push(Entry::next(prev.as_ref(), *at_ms, entry));
+    }
+    rows
+}
+
+/// Appends `entries` as consecutive rows, chained onto `audit_head`, and returns them. The
+/// chain continues from `audit_head`, never from the log's last row, so rows deleted at the
+/// end stay detectable after later appends.
 ///
-/// The chain continues from `audit_head`, never from the log's last row, so rows deleted
-/// at the end stay detectable after later appends. When the head is missing but the log
-/// has rows (tampering), the append fails (`audit.head_missing`) rather than hide it.
-pub async fn append(db: &Db, at_ms: i64, entry: &AuditEntry) -> Result<Entry> {
-    if let Some(head) = cached_head(db) {
-        if let Some(row) = append_onto(db, Some(head), at_ms, entry).await? {
-            return Ok(row);
+/// Onto an existing head the append is one statement: the rows are inserted only `WHERE` the
+/// head is still the one they chain onto, and the `audit_head_follows` trigger moves the head
+/// in the same statement. A concurrent appender that chained onto the same head collides on
+/// `seq`, the primary key; the loser reads the stored head and chains again. When the head
+/// is missing but the log has rows (tampering), the append fails (`audit.head_missing`)
+/// rather than hide it.
+pub async fn append(db: &Db, entries: &[(i64, &AuditEntry)]) -> Result<Vec<Entry>> {
+    if entries.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut remembered = cached_head(db);
+    for _ in 0..8 {
+        let head = match remembered.take() {
+            Some(h) => Some(h),
+            None => stored_head(db).await?,
+        };
+        let rows = chained(head.as_ref(), entries);
+        let written = match &head {
+            Some(h) => insert_onto(db, h, &rows).await?,
+            None => start_log(db, &rows).await?,
+        };
+        if written {
+            remember_head(db, rows.last().map(|r| Head { seq: r.seq, hash: r.hash.clone() }));
+            return Ok(rows);
         }
         remember_head(db, None);
-    }
-    for _ in 0..8 {
-        if let Some(row) = append_onto(db, None, at_ms, entry).await? {
-            return Ok(row);
-        }
     }
     Err(Error::new(ErrorKind::Unavailable, "store.conflict", "the audit head kept moving; retry"))
 }
 
-/// One attempt onto the `cached` head, or onto the head read under the append lock. `None`
-/// when the head is no longer the one used.
-async fn append_onto(db: &Db, cached: Option<Head>, at_ms: i64, entry: &AuditEntry) -> Result<Option<Entry>> {
+/// `INSERT` of `rows`, only where `audit_head` is `onto` when one is given.
+fn insert_sql(dialect: Dialect, rows: &[Entry], onto: Option<&Head>) -> (String, Params) {
+    let mut p = Params::positional(dialect);
+    let mut tuples = Vec::with_capacity(rows.len());
+    for r in rows {
+        let fields = [
+            p.push(r.seq),
+            p.push(r.at_ms),
+            p.push(r.actor.as_str()),
+            p.push(r.action.as_str()),
+            p.push(r.target.as_str()),
+            p.push(r.outcome.as_str()),
+            p.push(r.reason.as_deref().map_or(Value::Null, Value::from)),
+            p.push(r.request_id.as_deref().map_or(Value::Null, Value::from)),
+            p.push(r.prev_hash.as_str()),
+            p.push(r.hash.as_str()),
+        ];
+        tuples.push(format!("({})", fields.join(", ")));
+    }
+    let mut sql = format!("INSERT INTO audit_log ({COLUMNS}) SELECT * FROM (VALUES {}) AS v", tuples.join(", "));
+    if let Some(h) = onto {
+        let seq = p.push(h.seq);
+        let hash = p.push(h.hash.as_str());
+        sql.push_str(&format!(
+            " WHERE EXISTS (SELECT 1 FROM audit_head WHERE id = 1 AND seq = {seq} AND hash = {hash})"
+        ));
+    }
+    (sql, p)
+}
+
+/// One statement: `rows` after `head`. False when the head moved or another appender took
+/// the same `seq` first.
+async fn insert_onto(db: &Db, head: &Head, rows: &[Entry]) -> Result<bool> {
+    let (sql, p) = insert_sql(db.dialect(), rows, Some(head));
+    match p.bind(&sql).execute(db.pool()).await.map_err(db_err) {
+        Ok(done) => match done.rows_affected() {
+            0 => Ok(false),
+            n if n == rows.len() as u64 => Ok(true),
+            n => Err(Error::internal(format!("audit append wrote {n} of {} rows", rows.len()))),
+        },
+        Err(e) if e.code == "store.conflict" => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// The first rows of an empty log, with the head created for them in the same transaction.
+/// False when another appender started the log first.
+async fn start_log(db: &Db, rows: &[Entry]) -> Result<bool> {
+    let Some(last) = rows.last() else { return Ok(true) };
     let begin = match db.dialect() {
         Dialect::Sqlite => "BEGIN IMMEDIATE",
         Dialect::Postgres => "BEGIN",
     };
     let mut tx = db.pool().begin_with(begin).await.map_err(db_err)?;
-    let head = match cached {
-        Some(h) => Some(h),
-        None => {
-            if db.dialect() == Dialect::Postgres {
-                qy_storage::sqlx::query("SELECT pg_advisory_xact_lock($1)")
-                    .bind(APPEND_LOCK_KEY)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
-            }
-            // FOR UPDATE: appenders on the fast path (no advisory lock) cannot move the head
-            // between this read and the compare-and-set below.
-            let head = if db.dialect() == Dialect::Postgres {
-                read_head_for_update(&mut tx).await?
-            } else {
-                read_head(&mut tx).await?
-            };
-            if head.is_none() {
-                if let Some(m) = max_seq(&mut tx).await? {
-                    return Err(Error::new(
-                        ErrorKind::Internal,
-                        "audit.head_missing",
-                        format!("audit_head is missing though audit_log holds rows up to seq {m}; the log was tampered with (run `qingyun audit verify`)"),
-                    ));
-                }
-            }
-            head
-        }
-    };
-    let row = Entry::next(head.as_ref(), at_ms, entry);
-    // The head first: a racing appender waits here for the row lock, then matches nothing.
-    let moved = match &head {
-        Some(h) => {
-            qy_storage::sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1 AND seq = $3 AND hash = $4")
-                .bind(row.seq)
-                .bind(row.hash.as_str())
-                .bind(h.seq)
-                .bind(h.hash.as_str())
-        }
-        None => qy_storage::sqlx::query(
-            "INSERT INTO audit_head (id, seq, hash) VALUES (1, $1, $2) ON CONFLICT (id) DO NOTHING",
-        )
-        .bind(row.seq)
-        .bind(row.hash.as_str()),
-    }
+    let started = qy_storage::sqlx::query(
+        "INSERT INTO audit_head (id, seq, hash) VALUES (1, $1, $2) ON CONFLICT (id) DO NOTHING",
+    )
+    .bind(last.seq)
+    .bind(last.hash.as_str())
     .execute(&mut *tx)
     .await
     .map_err(db_err)?
     .rows_affected();
-    if moved != 1 {
+    if started != 1 {
         tx.rollback().await.map_err(db_err)?;
-        return Ok(None);
+        return Ok(false);
     }
-    let sql = format!("INSERT INTO audit_log ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)");
-    qy_storage::sqlx::query(&sql)
-        .bind(row.seq)
-        .bind(row.at_ms)
-        .bind(row.actor.as_str())
-        .bind(row.action.as_str())
-        .bind(row.target.as_str())
-        .bind(row.outcome.as_str())
-        .bind(row.reason.as_deref())
-        .bind(row.request_id.as_deref())
-        .bind(row.prev_hash.as_str())
-        .bind(row.hash.as_str())
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
+    let (sql, p) = insert_sql(db.dialect(), rows, None);
+    p.bind(&sql).execute(&mut *tx).await.map_err(db_err)?;
     tx.commit().await.map_err(db_err)?;
-    remember_head(db, Some(Head { seq: row.seq, hash: row.hash.clone() }));
-    Ok(Some(row))
+    Ok(true)
 }
 
 /// Verifies the whole chain inside one read transaction (a consistent snapshot while

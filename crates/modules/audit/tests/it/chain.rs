@@ -217,7 +217,8 @@ async fn a_forged_row_appended_by_hand_is_named() {
          SELECT 5, at_ms, actor, action, target, outcome, reason, request_id, hash, hash FROM audit_log WHERE seq = 4",
     )
     .await;
-    // The forged row's own hash is wrong, and it lies past audit_head.
+    // The forged row's own hash is wrong (the head followed it: the trigger moves the head
+    // for every row inserted past it).
     assert_eq!(bad(&service::verify(&t.db).await.unwrap()), (5, ProblemKind::Altered));
 }
 
@@ -254,6 +255,19 @@ async fn list_filters_and_pages() {
     let f = Filter { from_ms: Some(T0 + 5 * 60_000), to_ms: Some(T0 + 10 * 60_000), ..Filter::default() };
     let rows = service::list(&t.db, &f, None, 100).await.unwrap();
     assert_eq!(rows.iter().map(|r| r.seq).collect::<Vec<_>>(), vec![10, 9, 8, 7, 6]);
+}
+
+#[tokio::test]
+async fn a_batch_is_consecutive_rows_and_moves_the_head_to_its_last() {
+    let (t, _) = db_with(2).await;
+    let (a, b, c) = (entry(7), entry(8), entry(9));
+    let rows = store::append(&t.db, &[(T0 + 1, &a), (T0 + 2, &b), (T0 + 3, &c)]).await.unwrap();
+    assert_eq!(rows.iter().map(|r| r.seq).collect::<Vec<_>>(), vec![3, 4, 5]);
+    assert_eq!(rows[1].prev_hash, rows[0].hash);
+    assert_eq!(rows[2].prev_hash, rows[1].hash);
+    let stored = service::list(&t.db, &Filter::default(), None, 10).await.unwrap();
+    assert_eq!(stored.iter().take(3).cloned().collect::<Vec<_>>(), rows.into_iter().rev().collect::<Vec<_>>());
+    assert_eq!(service::verify(&t.db).await.unwrap(), Verdict { ok: true, rows_checked: 5, first_bad: None });
 }
 
 #[tokio::test]
