@@ -48,27 +48,31 @@ async fn read_head(conn: &mut AnyConnection) -> Result<Option<Head>> {
     row.map(|r| Ok(Head { seq: r.try_get("seq").store()?, hash: r.try_get("hash").store()? })).transpose()
 }
 
-async fn max_seq(conn: &mut AnyConnection) -> Result<Option<i64>> {
-    let row =
-        qy_storage::sqlx::query("SELECT MAX(seq) AS m FROM audit_log").fetch_one(&mut *conn).await.map_err(db_err)?;
-    row.try_get("m").store()
-}
-
 /// The head as stored, for an append that cannot use the remembered one. When the head is
 /// missing but the log has rows (tampering), `audit.head_missing`: appending would hide it.
+/// One statement reads both, so it sees one moment: a first append that commits meanwhile
+/// (the head and its rows together) is seen whole or not at all.
 async fn stored_head(db: &Db) -> Result<Option<Head>> {
-    let mut conn = db.pool().acquire().await.map_err(db_err)?;
-    let head = read_head(&mut conn).await?;
-    if head.is_none() {
-        if let Some(m) = max_seq(&mut conn).await? {
-            return Err(Error::new(
+    let row = qy_storage::sqlx::query(
+        "SELECT h.seq, h.hash, (SELECT MAX(seq) FROM audit_log) AS last_seq \
+         FROM (SELECT 1 AS one) AS o LEFT JOIN audit_head h ON h.id = 1",
+    )
+    .fetch_one(db.pool())
+    .await
+    .map_err(db_err)?;
+    let seq: Option<i64> = row.try_get("seq").store()?;
+    let hash: Option<String> = row.try_get("hash").store()?;
+    match (seq, hash) {
+        (Some(seq), Some(hash)) => Ok(Some(Head { seq, hash })),
+        _ => match row.try_get::<Option<i64>, _>("last_seq").store()? {
+            None => Ok(None),
+            Some(m) => Err(Error::new(
                 ErrorKind::Internal,
                 "audit.head_missing",
                 format!("audit_head is missing though audit_log holds rows up to seq {m}; the log was tampered with (run `qingyun audit verify`)"),
-            ));
-        }
+            )),
+        },
     }
-    Ok(head)
 }
 
 /// The head this process last appended, per database (URL). With it an append skips reading
