@@ -87,6 +87,39 @@ async fn appends_from_independent_sinks_chain_too() {
     assert_eq!(v, Verdict { ok: true, rows_checked: 40, first_bad: None });
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn callers_that_go_away_neither_break_the_chain_nor_stall_the_others() {
+    // Requests whose clients hung up are dropped mid-append; their rows may or may not be
+    // written, but every other caller gets its row and the chain stays whole.
+    let t = db().await;
+    let sink: Arc<dyn AuditSink> = qy_audit::sink(t.db.clone(), Arc::new(FixedClock::new(T0)));
+    let tasks: Vec<_> = (0..40)
+        .map(|i| {
+            let sink = sink.clone();
+            tokio::spawn(async move { sink.append(entry(i)).await })
+        })
+        .collect();
+    for (i, task) in tasks.iter().enumerate() {
+        if i % 3 == 0 {
+            task.abort();
+        }
+    }
+    let mut kept = 0;
+    for (i, task) in tasks.into_iter().enumerate() {
+        match task.await {
+            Ok(result) => {
+                result.unwrap();
+                kept += 1;
+            }
+            Err(e) => assert!(e.is_cancelled() && i % 3 == 0, "task {i}: {e}"),
+        }
+    }
+    tokio::time::timeout(std::time::Duration::from_secs(10), sink.append(entry(99))).await.unwrap().unwrap();
+    let v = service::verify(&t.db).await.unwrap();
+    assert!(v.ok, "{v:?}");
+    assert!(v.rows_checked > kept, "{} rows for {kept} kept callers and one more", v.rows_checked);
+}
+
 #[tokio::test]
 async fn an_append_from_another_process_moves_the_head_under_a_remembered_one() {
     // The same database under a second URL has a head cache of its own: it stands for
