@@ -2,11 +2,13 @@
 //! the server wires into `AppState`.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use qy_kernel::audit::{AuditEntry, AuditSink};
 use qy_kernel::{Clock, Result};
+use qy_storage::sqlx::pool::PoolConnection;
+use qy_storage::sqlx::{AnyConnection, Connection};
 use qy_storage::Db;
 use tokio::sync::oneshot;
 
@@ -26,15 +28,16 @@ pub async fn append(db: &Db, clock_ms: i64, entry: AuditEntry) -> Result<()> {
 
 /// `append`, returning the appended row.
 pub async fn append_returning(db: &Db, clock_ms: i64, entry: AuditEntry) -> Result<Entry> {
-    let rows = append_all(db, &[(clock_ms, &entry)]).await?;
+    let mut conn = db.pool().acquire().await.map_err(qy_storage::db_err)?;
+    let rows = append_all(db, &mut conn, &[(clock_ms, &entry)]).await?;
     rows.into_iter().next().ok_or_else(|| qy_kernel::Error::internal("the audit append returned no row"))
 }
 
 /// Appends `entries` (each with its time) as consecutive rows, retrying like `append`.
-async fn append_all(db: &Db, entries: &[(i64, &AuditEntry)]) -> Result<Vec<Entry>> {
+async fn append_all(db: &Db, conn: &mut AnyConnection, entries: &[(i64, &AuditEntry)]) -> Result<Vec<Entry>> {
     let mut attempt = 1;
     loop {
-        match store::append(db, entries).await {
+        match store::append(db, conn, entries).await {
             Ok(rows) => return Ok(rows),
             Err(e) if attempt < ATTEMPTS && matches!(e.code.as_ref(), "store.busy" | "store.conflict") => {
                 tracing::warn!(attempt, code = %e.code, detail = %e.detail, "audit append contended; retrying");
@@ -70,6 +73,8 @@ pub struct AuditLog {
     waiting: std::sync::Mutex<Vec<Waiting>>,
     /// Held by the caller that writes the next batch.
     writer: tokio::sync::Mutex<()>,
+    /// The connection batches are written on, once opened.
+    own: Arc<tokio::sync::Mutex<Option<OwnConnection>>>,
 }
 
 /// One queued append and where its outcome goes.
@@ -84,7 +89,13 @@ const MAX_BATCH: usize = 64;
 
 impl AuditLog {
     pub fn new(db: Db, clock: Arc<dyn Clock>) -> Self {
-        Self { db, clock, waiting: std::sync::Mutex::new(Vec::new()), writer: tokio::sync::Mutex::new(()) }
+        Self {
+            db,
+            clock,
+            waiting: std::sync::Mutex::new(Vec::new()),
+            writer: tokio::sync::Mutex::new(()),
+            own: Arc::new(tokio::sync::Mutex::new(None)),
+        }
     }
 
     /// Appends and returns the new row.
@@ -111,7 +122,7 @@ impl AuditLog {
             // Written by a task of its own, so that a caller that goes away (a client that
             // hung up) cannot cancel the other callers' rows half way.
             let db = self.db.clone();
-            tokio::spawn(write_batch(db, batch)).await.map_err(|_| lost())?;
+            tokio::spawn(write_batch(db, self.own.clone(), batch)).await.map_err(|_| lost())?;
         }
     }
 
@@ -120,10 +131,24 @@ impl AuditLog {
     }
 }
 
-/// Writes `batch` as consecutive rows and tells each caller its outcome.
-async fn write_batch(db: Db, batch: Vec<Waiting>) {
+/// Writes `batch` as consecutive rows on the sink's connection and tells each caller its
+/// outcome.
+async fn write_batch(db: Db, own: Arc<tokio::sync::Mutex<Option<OwnConnection>>>, batch: Vec<Waiting>) {
     let entries: Vec<(i64, &AuditEntry)> = batch.iter().map(|w| (w.at_ms, &w.entry)).collect();
-    let result = append_all(&db, &entries).await;
+    let mut slot = own.lock().await;
+    let result = match usable(&db, slot.take()).await {
+        Ok(mut conn) => {
+            let written = append_all(&db, &mut conn.conn, &entries).await;
+            // After a failure the connection is not kept: it may be the cause.
+            if written.is_ok() {
+                conn.last_used = Instant::now();
+                *slot = Some(conn);
+            }
+            written
+        }
+        Err(e) => Err(e),
+    };
+    drop(slot);
     match result {
         Ok(rows) => {
             for (w, row) in batch.into_iter().zip(rows) {
@@ -136,6 +161,28 @@ async fn write_batch(db: Db, batch: Vec<Waiting>) {
             }
         }
     }
+}
+
+/// The sink's own connection, taken out of the pool: the pool pings every connection given
+/// back to it, a round trip per append.
+struct OwnConnection {
+    conn: AnyConnection,
+    last_used: Instant,
+}
+
+/// A connection idle for longer than this is pinged before it is used again (a restarted
+/// PostgreSQL, or a firewall, may have dropped it), as the pool does with its own.
+const PING_WHEN_IDLE_FOR: Duration = Duration::from_secs(30);
+
+/// `kept` if it is still good, else a new connection out of the pool.
+async fn usable(db: &Db, kept: Option<OwnConnection>) -> Result<OwnConnection> {
+    if let Some(mut own) = kept {
+        if own.last_used.elapsed() <= PING_WHEN_IDLE_FOR || own.conn.ping().await.is_ok() {
+            return Ok(own);
+        }
+    }
+    let conn = db.pool().acquire().await.map_err(qy_storage::db_err)?;
+    Ok(OwnConnection { conn: PoolConnection::detach(conn), last_used: Instant::now() })
 }
 
 /// The outcome of an append was lost (its writer task failed).

@@ -3,7 +3,7 @@
 use qy_kernel::audit::AuditEntry;
 use qy_kernel::{Error, ErrorKind, Result};
 use qy_storage::sqlx::any::AnyRow;
-use qy_storage::sqlx::AnyConnection;
+use qy_storage::sqlx::{AnyConnection, Connection};
 use qy_storage::{db_err, Db, Dialect, Params, Row, StoreResultExt, Value};
 
 use crate::domain::{Entry, Head, Verdict, Verifier};
@@ -52,12 +52,12 @@ async fn read_head(conn: &mut AnyConnection) -> Result<Option<Head>> {
 /// missing but the log has rows (tampering), `audit.head_missing`: appending would hide it.
 /// One statement reads both, so it sees one moment: a first append that commits meanwhile
 /// (the head and its rows together) is seen whole or not at all.
-async fn stored_head(db: &Db) -> Result<Option<Head>> {
+async fn stored_head(conn: &mut AnyConnection) -> Result<Option<Head>> {
     let row = qy_storage::sqlx::query(
         "SELECT h.seq, h.hash, (SELECT MAX(seq) FROM audit_log) AS last_seq \
          FROM (SELECT 1 AS one) AS o LEFT JOIN audit_head h ON h.id = 1",
     )
-    .fetch_one(db.pool())
+    .fetch_one(&mut *conn)
     .await
     .map_err(db_err)?;
     let seq: Option<i64> = row.try_get("seq").store()?;
@@ -117,7 +117,11 @@ fn chained(head: Option<&Head>, entries: &[(i64, &AuditEntry)]) -> Vec<Entry> {
 /// `seq`, the primary key; the loser reads the stored head and chains again. When the head
 /// is missing but the log has rows (tampering), the append fails (`audit.head_missing`)
 /// rather than hide it.
-pub async fn append(db: &Db, entries: &[(i64, &AuditEntry)]) -> Result<Vec<Entry>> {
+///
+/// `conn` is the connection to write on (`db` names the store: its dialect, and the key of
+/// the remembered head): the sink keeps one of its own, outside the pool, because the pool
+/// pings every connection given back to it, a round trip per append.
+pub async fn append(db: &Db, conn: &mut AnyConnection, entries: &[(i64, &AuditEntry)]) -> Result<Vec<Entry>> {
     if entries.is_empty() {
         return Ok(Vec::new());
     }
@@ -125,12 +129,12 @@ pub async fn append(db: &Db, entries: &[(i64, &AuditEntry)]) -> Result<Vec<Entry
     for _ in 0..8 {
         let head = match remembered.take() {
             Some(h) => Some(h),
-            None => stored_head(db).await?,
+            None => stored_head(conn).await?,
         };
         let rows = chained(head.as_ref(), entries);
         let written = match &head {
-            Some(h) => insert_onto(db, h, &rows).await?,
-            None => start_log(db, &rows).await?,
+            Some(h) => insert_onto(conn, db.dialect(), h, &rows).await?,
+            None => start_log(conn, db.dialect(), &rows).await?,
         };
         if written {
             remember_head(db, rows.last().map(|r| Head { seq: r.seq, hash: r.hash.clone() }));
@@ -173,9 +177,9 @@ fn insert_sql(dialect: Dialect, rows: &[Entry], onto: Option<&Head>) -> (String,
 
 /// One statement: `rows` after `head`. False when the head moved or another appender took
 /// the same `seq` first.
-async fn insert_onto(db: &Db, head: &Head, rows: &[Entry]) -> Result<bool> {
-    let (sql, p) = insert_sql(db.dialect(), rows, Some(head));
-    match p.bind(&sql).execute(db.pool()).await.map_err(db_err) {
+async fn insert_onto(conn: &mut AnyConnection, dialect: Dialect, head: &Head, rows: &[Entry]) -> Result<bool> {
+    let (sql, p) = insert_sql(dialect, rows, Some(head));
+    match p.bind(&sql).execute(&mut *conn).await.map_err(db_err) {
         Ok(done) => match done.rows_affected() {
             0 => Ok(false),
             n if n == rows.len() as u64 => Ok(true),
@@ -188,13 +192,13 @@ async fn insert_onto(db: &Db, head: &Head, rows: &[Entry]) -> Result<bool> {
 
 /// The first rows of an empty log, with the head created for them in the same transaction.
 /// False when another appender started the log first.
-async fn start_log(db: &Db, rows: &[Entry]) -> Result<bool> {
+async fn start_log(conn: &mut AnyConnection, dialect: Dialect, rows: &[Entry]) -> Result<bool> {
     let Some(last) = rows.last() else { return Ok(true) };
-    let begin = match db.dialect() {
+    let begin = match dialect {
         Dialect::Sqlite => "BEGIN IMMEDIATE",
         Dialect::Postgres => "BEGIN",
     };
-    let mut tx = db.pool().begin_with(begin).await.map_err(db_err)?;
+    let mut tx = conn.begin_with(begin).await.map_err(db_err)?;
     let started = qy_storage::sqlx::query(
         "INSERT INTO audit_head (id, seq, hash) VALUES (1, $1, $2) ON CONFLICT (id) DO NOTHING",
     )
@@ -208,7 +212,7 @@ async fn start_log(db: &Db, rows: &[Entry]) -> Result<bool> {
         tx.rollback().await.map_err(db_err)?;
         return Ok(false);
     }
-    let (sql, p) = insert_sql(db.dialect(), rows, None);
+    let (sql, p) = insert_sql(dialect, rows, None);
     p.bind(&sql).execute(&mut *tx).await.map_err(db_err)?;
     tx.commit().await.map_err(db_err)?;
     Ok(true)

@@ -294,7 +294,8 @@ async fn list_filters_and_pages() {
 async fn a_batch_is_consecutive_rows_and_moves_the_head_to_its_last() {
     let (t, _) = db_with(2).await;
     let (a, b, c) = (entry(7), entry(8), entry(9));
-    let rows = store::append(&t.db, &[(T0 + 1, &a), (T0 + 2, &b), (T0 + 3, &c)]).await.unwrap();
+    let mut conn = t.db.pool().acquire().await.unwrap();
+    let rows = store::append(&t.db, &mut conn, &[(T0 + 1, &a), (T0 + 2, &b), (T0 + 3, &c)]).await.unwrap();
     assert_eq!(rows.iter().map(|r| r.seq).collect::<Vec<_>>(), vec![3, 4, 5]);
     assert_eq!(rows[1].prev_hash, rows[0].hash);
     assert_eq!(rows[2].prev_hash, rows[1].hash);
