@@ -1,9 +1,12 @@
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use qy_kernel::{Error, Result};
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Connection, Executor};
+
+use crate::kept::{KeptConnection, KeptSet};
 
 /// Which SQL engine is behind the pool, for the few places where dialects differ.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,6 +37,7 @@ pub struct Db {
     pool: AnyPool,
     dialect: Dialect,
     redacted_url: String,
+    kept: Arc<KeptSet>,
 }
 
 impl std::fmt::Debug for Db {
@@ -121,11 +125,18 @@ impl Db {
             // WAL lets readers work while one writer commits; the mode persists in the file.
             sqlx::query("PRAGMA journal_mode = WAL").fetch_all(&pool).await.map_err(crate::db_err)?;
         }
-        Ok(Self { pool, dialect, redacted_url: redact_url(url) })
+        Ok(Self { pool, dialect, redacted_url: redact_url(url), kept: Arc::default() })
     }
 
     pub fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// A connection for one hot statement, given back with `KeptConnection::give_back`
+    /// without the round trip the pool spends on every connection given back to it (see
+    /// `kept.rs`). For paths that run many times a second; everything else uses `pool()`.
+    pub async fn kept(&self) -> Result<KeptConnection> {
+        self.kept.get(&self.pool).await
     }
 
     pub fn dialect(&self) -> Dialect {
@@ -173,6 +184,7 @@ impl Db {
     }
 
     pub async fn close(&self) {
+        self.kept.close().await;
         self.pool.close().await;
     }
 }

@@ -3,6 +3,7 @@
 pub mod db;
 mod error;
 pub mod gram_index;
+mod kept;
 mod migrate;
 mod params;
 #[cfg(feature = "testing")]
@@ -11,6 +12,7 @@ pub mod testing;
 pub use db::{Db, Dialect};
 pub use error::{db_err, StoreResultExt};
 pub use gram_index::{GramIndex, Plan as GramPlan};
+pub use kept::KeptConnection;
 pub use migrate::{migrate, parity_problems, Migration, ModuleMigrations};
 pub use params::{bind_f64_or_null, Params, Value};
 pub use sqlx;

@@ -2,13 +2,12 @@
 //! the server wires into `AppState`.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use async_trait::async_trait;
 use qy_kernel::audit::{AuditEntry, AuditSink};
 use qy_kernel::{Clock, Result};
-use qy_storage::sqlx::pool::PoolConnection;
-use qy_storage::sqlx::{AnyConnection, Connection};
+use qy_storage::sqlx::AnyConnection;
 use qy_storage::Db;
 use tokio::sync::oneshot;
 
@@ -73,8 +72,6 @@ pub struct AuditLog {
     waiting: std::sync::Mutex<Vec<Waiting>>,
     /// Held by the caller that writes the next batch.
     writer: tokio::sync::Mutex<()>,
-    /// The connection batches are written on, once opened.
-    own: Arc<tokio::sync::Mutex<Option<OwnConnection>>>,
 }
 
 /// One queued append and where its outcome goes.
@@ -89,13 +86,7 @@ const MAX_BATCH: usize = 64;
 
 impl AuditLog {
     pub fn new(db: Db, clock: Arc<dyn Clock>) -> Self {
-        Self {
-            db,
-            clock,
-            waiting: std::sync::Mutex::new(Vec::new()),
-            writer: tokio::sync::Mutex::new(()),
-            own: Arc::new(tokio::sync::Mutex::new(None)),
-        }
+        Self { db, clock, waiting: std::sync::Mutex::new(Vec::new()), writer: tokio::sync::Mutex::new(()) }
     }
 
     /// Appends and returns the new row.
@@ -122,7 +113,7 @@ impl AuditLog {
             // Written by a task of its own, so that a caller that goes away (a client that
             // hung up) cannot cancel the other callers' rows half way.
             let db = self.db.clone();
-            tokio::spawn(write_batch(db, self.own.clone(), batch)).await.map_err(|_| lost())?;
+            tokio::spawn(write_batch(db, batch)).await.map_err(|_| lost())?;
         }
     }
 
@@ -131,24 +122,21 @@ impl AuditLog {
     }
 }
 
-/// Writes `batch` as consecutive rows on the sink's connection and tells each caller its
-/// outcome.
-async fn write_batch(db: Db, own: Arc<tokio::sync::Mutex<Option<OwnConnection>>>, batch: Vec<Waiting>) {
+/// Writes `batch` as consecutive rows and tells each caller its outcome. On a kept connection
+/// (`Db::kept`): the pool would spend a round trip on the connection given back, per append.
+async fn write_batch(db: Db, batch: Vec<Waiting>) {
     let entries: Vec<(i64, &AuditEntry)> = batch.iter().map(|w| (w.at_ms, &w.entry)).collect();
-    let mut slot = own.lock().await;
-    let result = match usable(&db, slot.take()).await {
+    let result = match db.kept().await {
         Ok(mut conn) => {
-            let written = append_all(&db, &mut conn.conn, &entries).await;
+            let written = append_all(&db, &mut conn, &entries).await;
             // After a failure the connection is not kept: it may be the cause.
             if written.is_ok() {
-                conn.last_used = Instant::now();
-                *slot = Some(conn);
+                conn.keep();
             }
             written
         }
         Err(e) => Err(e),
     };
-    drop(slot);
     match result {
         Ok(rows) => {
             for (w, row) in batch.into_iter().zip(rows) {
@@ -161,28 +149,6 @@ async fn write_batch(db: Db, own: Arc<tokio::sync::Mutex<Option<OwnConnection>>>
             }
         }
     }
-}
-
-/// The sink's own connection, taken out of the pool: the pool pings every connection given
-/// back to it, a round trip per append.
-struct OwnConnection {
-    conn: AnyConnection,
-    last_used: Instant,
-}
-
-/// A connection idle for longer than this is pinged before it is used again (a restarted
-/// PostgreSQL, or a firewall, may have dropped it), as the pool does with its own.
-const PING_WHEN_IDLE_FOR: Duration = Duration::from_secs(30);
-
-/// `kept` if it is still good, else a new connection out of the pool.
-async fn usable(db: &Db, kept: Option<OwnConnection>) -> Result<OwnConnection> {
-    if let Some(mut own) = kept {
-        if own.last_used.elapsed() <= PING_WHEN_IDLE_FOR || own.conn.ping().await.is_ok() {
-            return Ok(own);
-        }
-    }
-    let conn = db.pool().acquire().await.map_err(qy_storage::db_err)?;
-    Ok(OwnConnection { conn: PoolConnection::detach(conn), last_used: Instant::now() })
 }
 
 /// The outcome of an append was lost (its writer task failed).

@@ -528,8 +528,11 @@ pub async fn insert_observation_of(
         params.join(", "),
         cols(Set::Observations).replace("n.", "")
     );
-    let row = bind_all(query(&sql), vals).bind(ds).bind(region_like).fetch_optional(db.pool()).await.store()?;
-    row.map(|r| row_of(Set::Observations, &r)).transpose()
+    // A kept connection: this runs once per POSTed observation (see `Db::kept`).
+    let mut conn = db.kept().await?;
+    let row = bind_all(query(&sql), vals).bind(ds).bind(region_like).fetch_optional(&mut *conn).await;
+    conn.give_back(&row);
+    row.store()?.map(|r| row_of(Set::Observations, &r)).transpose()
 }
 
 /// Changes the given columns of a row.
