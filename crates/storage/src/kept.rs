@@ -7,26 +7,36 @@
 //! given back without one, and the last one given back is the next one out, so on SQLite a
 //! lone client keeps meeting the same connection and its page cache (a connection's cache is
 //! dropped whenever another connection wrote since it was last used).
+//!
+//! Kept connections are taken out of the pool for good (`PoolConnection::detach`), so they do
+//! not hold the pool's slots while idle; at most `MAX_KEPT` exist at once. Beyond that, and
+//! after `Db::close` (when the pool refuses too), `Db::kept` asks the pool instead.
 
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use qy_kernel::Result;
 use sqlx::pool::PoolConnection;
-use sqlx::{AnyConnection, Connection};
+use sqlx::{Any, AnyConnection, Connection};
 
 use crate::error::db_err;
 
-/// Most idle connections kept; more are closed when given back.
-const MAX_IDLE: usize = 4;
+/// Most kept connections open at once (idle or in use), beside the pool's own.
+const MAX_KEPT: usize = 4;
 /// An idle connection older than this is pinged before it is used again (a restarted
 /// PostgreSQL, or a firewall, may have dropped it).
 const PING_WHEN_IDLE_FOR: Duration = Duration::from_secs(30);
+/// How long that ping may take before the connection is given up.
+const PING_TIMEOUT: Duration = Duration::from_secs(2);
 
-/// The idle kept connections of one `Db`, most recently given back last.
+/// The kept connections of one `Db`: the idle ones, most recently given back last.
 #[derive(Default)]
 pub(crate) struct KeptSet {
     idle: Mutex<Vec<(AnyConnection, Instant)>>,
+    /// Kept connections open, idle or in use.
+    open: AtomicUsize,
+    closed: AtomicBool,
 }
 
 impl KeptSet {
@@ -34,55 +44,93 @@ impl KeptSet {
         self.idle.lock().unwrap_or_else(PoisonError::into_inner).pop()
     }
 
+    /// Takes `conn` back, or lets it go once the set is closed.
     fn push(&self, conn: AnyConnection) {
-        let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
-        if idle.len() < MAX_IDLE {
-            idle.push((conn, Instant::now()));
+        if self.closed.load(Ordering::Acquire) {
+            self.open.fetch_sub(1, Ordering::AcqRel);
+            drop(conn);
+            return;
         }
+        self.idle.lock().unwrap_or_else(PoisonError::into_inner).push((conn, Instant::now()));
     }
 
-    /// Closes every idle connection (`Db::close`).
+    /// Closes every idle connection; connections in use are closed when given back
+    /// (`Db::close`).
     pub(crate) async fn close(&self) {
+        self.closed.store(true, Ordering::Release);
         let idle = std::mem::take(&mut *self.idle.lock().unwrap_or_else(PoisonError::into_inner));
         for (conn, _) in idle {
+            self.open.fetch_sub(1, Ordering::AcqRel);
             let _ = conn.close().await;
         }
     }
 
-    /// A kept connection, or a new one taken out of `pool` for good.
+    /// An idle kept connection; a new kept one while fewer than `MAX_KEPT` are open; else an
+    /// ordinary pooled connection.
     pub(crate) async fn get(self: &Arc<Self>, pool: &sqlx::AnyPool) -> Result<KeptConnection> {
         while let Some((mut conn, since)) = self.pop() {
-            if since.elapsed() <= PING_WHEN_IDLE_FOR || conn.ping().await.is_ok() {
-                return Ok(KeptConnection { conn: Some(conn), home: Arc::clone(self) });
+            let alive = since.elapsed() <= PING_WHEN_IDLE_FOR
+                || matches!(tokio::time::timeout(PING_TIMEOUT, conn.ping()).await, Ok(Ok(())));
+            if alive {
+                return Ok(KeptConnection { conn: Some(Held::Kept(conn)), home: Arc::clone(self) });
             }
+            self.open.fetch_sub(1, Ordering::AcqRel);
         }
-        let conn = pool.acquire().await.map_err(db_err)?;
-        Ok(KeptConnection { conn: Some(PoolConnection::detach(conn)), home: Arc::clone(self) })
+        let pooled = pool.acquire().await.map_err(db_err)?;
+        let may_keep = !self.closed.load(Ordering::Acquire)
+            && self.open.fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| (n < MAX_KEPT).then_some(n + 1)).is_ok();
+        let held = if may_keep { Held::Kept(PoolConnection::detach(pooled)) } else { Held::Pooled(pooled) };
+        Ok(KeptConnection { conn: Some(held), home: Arc::clone(self) })
     }
+}
+
+enum Held {
+    /// Out of the pool for good; goes back to the kept set.
+    Kept(AnyConnection),
+    /// An ordinary pooled connection (the kept ones are all in use); goes back to the pool.
+    Pooled(PoolConnection<Any>),
 }
 
 /// A connection out of `Db::kept`. Give it back with `give_back` once the statement on it has
 /// finished; dropped instead, it is closed, so a statement cancelled half way (a client that
 /// hung up) never leaves a connection in an unknown state for the next user.
 pub struct KeptConnection {
-    conn: Option<AnyConnection>,
+    conn: Option<Held>,
     home: Arc<KeptSet>,
 }
 
 impl KeptConnection {
-    /// Gives the connection back if `outcome` shows the statement ran to its end: it succeeded,
-    /// or the database refused it (a constraint, a syntax error). Closes it after anything else
-    /// (I/O, protocol, pool errors).
+    /// Gives the connection back if `outcome` shows the statement ran to its end and the
+    /// connection is still good: it succeeded, or the database refused the statement (a
+    /// constraint, a syntax error). Closes it after anything else: I/O, protocol and pool
+    /// errors, and PostgreSQL's connection errors (SQLSTATE class 08) and shutdowns (57P),
+    /// after which the server has closed the session.
     pub fn give_back<T>(self, outcome: &std::result::Result<T, sqlx::Error>) {
-        if matches!(outcome, Ok(_) | Err(sqlx::Error::Database(_))) {
+        let completed = match outcome {
+            Ok(_) => true,
+            Err(sqlx::Error::Database(e)) => !e.code().is_some_and(|c| c.starts_with("08") || c.starts_with("57P")),
+            Err(_) => false,
+        };
+        if completed {
             self.keep();
         }
     }
 
     /// Gives the connection back, for a caller that knows its statements ran to their end.
     pub fn keep(mut self) {
-        if let Some(conn) = self.conn.take() {
-            self.home.push(conn);
+        match self.conn.take() {
+            Some(Held::Kept(conn)) => self.home.push(conn),
+            Some(Held::Pooled(conn)) => drop(conn),
+            None => {}
+        }
+    }
+}
+
+impl Drop for KeptConnection {
+    fn drop(&mut self) {
+        if let Some(Held::Kept(_)) = self.conn.take() {
+            // Closed, not given back: one kept connection fewer.
+            self.home.open.fetch_sub(1, Ordering::AcqRel);
         }
     }
 }
@@ -90,13 +138,21 @@ impl KeptConnection {
 impl std::ops::Deref for KeptConnection {
     type Target = AnyConnection;
     fn deref(&self) -> &AnyConnection {
-        // Only `give_back`, which consumes the value, takes the connection out.
-        self.conn.as_ref().unwrap_or_else(|| unreachable!("a KeptConnection holds its connection until given back"))
+        match &self.conn {
+            Some(Held::Kept(c)) => c,
+            Some(Held::Pooled(c)) => c,
+            // Only `keep` takes the connection out, and it consumes the value.
+            None => unreachable!("a KeptConnection holds its connection until it is given back"),
+        }
     }
 }
 
 impl std::ops::DerefMut for KeptConnection {
     fn deref_mut(&mut self) -> &mut AnyConnection {
-        self.conn.as_mut().unwrap_or_else(|| unreachable!("a KeptConnection holds its connection until given back"))
+        match &mut self.conn {
+            Some(Held::Kept(c)) => c,
+            Some(Held::Pooled(c)) => c,
+            None => unreachable!("a KeptConnection holds its connection until it is given back"),
+        }
     }
 }

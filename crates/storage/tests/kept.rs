@@ -43,3 +43,40 @@ async fn a_connection_not_given_back_is_closed_not_reused() {
     assert!(!next_is_marked(&t.db).await);
     t.db.close().await;
 }
+
+#[tokio::test]
+async fn many_at_once_stay_within_the_pool_and_four_kept() {
+    let t = TestDb::new().await.unwrap();
+    let mut held = Vec::new();
+    for _ in 0..10 {
+        let mut conn = t.db.kept().await.unwrap();
+        query("SELECT 1").fetch_one(&mut *conn).await.unwrap();
+        held.push(conn);
+    }
+    if t.db.dialect() == qy_storage::Dialect::Postgres {
+        let mut probe = t.db.kept().await.unwrap();
+        let (n,): (i64,) = qy_storage::sqlx::query_as(
+            "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend'",
+        )
+        .fetch_one(&mut *probe)
+        .await
+        .unwrap();
+        // Ten held and the probe: at most four of them outside the pool.
+        assert!((11..=11 + 4).contains(&n), "{n} sessions");
+        probe.keep();
+    }
+    for conn in held {
+        conn.keep();
+    }
+    assert!(!next_is_marked(&t.db).await, "no connection was marked");
+    t.db.close().await;
+}
+
+#[tokio::test]
+async fn a_connection_given_back_after_close_is_not_handed_out_again() {
+    let t = TestDb::new().await.unwrap();
+    let conn = marked_connection(&t.db).await;
+    t.db.close().await;
+    conn.keep();
+    assert!(t.db.kept().await.is_err(), "the store is closed");
+}

@@ -60,17 +60,25 @@ pub async fn list(db: &Db, filter: &Filter, before_seq: Option<i64>, limit: i64)
 
 /// The database-backed audit log, as the kernel's `AuditSink`.
 ///
-/// Appends from this process are written in batches: while one batch is being written, the
-/// entries that arrive queue up, and the next writer takes them all (up to `MAX_BATCH`) into
-/// one statement. One request alone still costs one statement; concurrent requests share
-/// one commit instead of each waiting for the one before it, which would make the audit
-/// log every write's bottleneck. Each caller returns once its own row is committed.
+/// Appends from this process are written in batches: each append queues its entry and starts
+/// a drain task; the task that holds the writer lock writes whatever has queued (up to
+/// `MAX_BATCH` rows per statement) until the queue is empty. One request alone still costs
+/// one statement; concurrent requests share one commit instead of each waiting for the one
+/// before it, which would make the audit log every write's bottleneck. The writing happens
+/// in tasks, not in the callers, so a caller that goes away (a client that hung up) neither
+/// strands its entry nor cuts another caller's batch short; each caller returns once its
+/// own row is committed.
 pub struct AuditLog {
-    db: Db,
+    shared: Arc<Shared>,
     clock: Arc<dyn Clock>,
-    /// Entries waiting for a writer, in arrival order.
+}
+
+/// What the drain tasks share.
+struct Shared {
+    db: Db,
+    /// Entries waiting to be written, in arrival order.
     waiting: std::sync::Mutex<Vec<Waiting>>,
-    /// Held by the caller that writes the next batch.
+    /// Held by the task writing: one batch at a time from this process.
     writer: tokio::sync::Mutex<()>,
 }
 
@@ -86,61 +94,80 @@ const MAX_BATCH: usize = 64;
 
 impl AuditLog {
     pub fn new(db: Db, clock: Arc<dyn Clock>) -> Self {
-        Self { db, clock, waiting: std::sync::Mutex::new(Vec::new()), writer: tokio::sync::Mutex::new(()) }
+        let shared = Shared { db, waiting: std::sync::Mutex::new(Vec::new()), writer: tokio::sync::Mutex::new(()) };
+        Self { shared: Arc::new(shared), clock }
     }
 
     /// Appends and returns the new row.
     pub async fn append_entry(&self, entry: AuditEntry) -> Result<Entry> {
-        let (done, mut outcome) = oneshot::channel();
-        self.queue().push(Waiting { at_ms: self.clock.now_ms(), entry, done });
-        let _turn = self.writer.lock().await;
-        loop {
-            // A writer before this one may have taken this entry into its batch.
-            match outcome.try_recv() {
-                Ok(result) => return result,
-                Err(oneshot::error::TryRecvError::Closed) => return Err(lost()),
-                Err(oneshot::error::TryRecvError::Empty) => {}
-            }
-            let batch: Vec<Waiting> = {
-                let mut waiting = self.queue();
-                let n = waiting.len().min(MAX_BATCH);
-                waiting.drain(..n).collect()
-            };
-            if batch.is_empty() {
-                // Taken by a writer whose caller went away while its task still writes.
-                return outcome.await.unwrap_or_else(|_| Err(lost()));
-            }
-            // Written by a task of its own, so that a caller that goes away (a client that
-            // hung up) cannot cancel the other callers' rows half way.
-            let db = self.db.clone();
-            tokio::spawn(write_batch(db, batch)).await.map_err(|_| lost())?;
+        let (done, outcome) = oneshot::channel();
+        {
+            // The time is read under the queue's lock, so that it never goes backwards along seq.
+            let mut waiting = self.shared.queue();
+            waiting.push(Waiting { at_ms: self.clock.now_ms(), entry: without_nul(entry), done });
         }
+        tokio::spawn(drain(Arc::clone(&self.shared)));
+        outcome.await.unwrap_or_else(|_| Err(lost()))
     }
+}
 
+impl Shared {
     fn queue(&self) -> std::sync::MutexGuard<'_, Vec<Waiting>> {
         self.waiting.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
+/// Writes the queue until it is empty, one batch at a time.
+async fn drain(shared: Arc<Shared>) {
+    let _turn = shared.writer.lock().await;
+    loop {
+        let batch: Vec<Waiting> = {
+            let mut waiting = shared.queue();
+            let n = waiting.len().min(MAX_BATCH);
+            waiting.drain(..n).collect()
+        };
+        if batch.is_empty() {
+            return;
+        }
+        write_batch(&shared.db, batch).await;
+    }
+}
+
+/// PostgreSQL's text cannot hold NUL, which would fail the whole batch; it becomes U+FFFD
+/// (before hashing, so the stored row verifies).
+fn without_nul(mut e: AuditEntry) -> AuditEntry {
+    for field in [&mut e.actor, &mut e.action, &mut e.target, &mut e.outcome] {
+        if field.contains('\0') {
+            *field = field.replace('\0', "\u{FFFD}");
+        }
+    }
+    for field in [&mut e.reason, &mut e.request_id].into_iter().flatten() {
+        if field.contains('\0') {
+            *field = field.replace('\0', "\u{FFFD}");
+        }
+    }
+    e
+}
+
 /// Writes `batch` as consecutive rows and tells each caller its outcome. On a kept connection
 /// (`Db::kept`): the pool would spend a round trip on the connection given back, per append.
-async fn write_batch(db: Db, batch: Vec<Waiting>) {
+/// When a batch of several fails for a reason other than an unreachable store, its entries
+/// are written one by one, so that one entry the database refuses fails only its own caller.
+/// (After a lost connection they are not: the batch may have committed before the answer was
+/// lost, and writing it again would duplicate its rows.)
+async fn write_batch(db: &Db, batch: Vec<Waiting>) {
     let entries: Vec<(i64, &AuditEntry)> = batch.iter().map(|w| (w.at_ms, &w.entry)).collect();
-    let result = match db.kept().await {
-        Ok(mut conn) => {
-            let written = append_all(&db, &mut conn, &entries).await;
-            // After a failure the connection is not kept: it may be the cause.
-            if written.is_ok() {
-                conn.keep();
-            }
-            written
-        }
-        Err(e) => Err(e),
-    };
+    let result = write_on_kept(db, &entries).await;
     match result {
         Ok(rows) => {
             for (w, row) in batch.into_iter().zip(rows) {
                 let _ = w.done.send(Ok(row));
+            }
+        }
+        Err(e) if batch.len() > 1 && e.kind != qy_kernel::ErrorKind::Unavailable => {
+            for w in batch {
+                let one = write_on_kept(db, &[(w.at_ms, &w.entry)]).await;
+                let _ = w.done.send(one.and_then(|rows| rows.into_iter().next().ok_or_else(lost)));
             }
         }
         Err(e) => {
@@ -149,6 +176,17 @@ async fn write_batch(db: Db, batch: Vec<Waiting>) {
             }
         }
     }
+}
+
+/// `append_all` on a kept connection, kept again only after a success: after a failure the
+/// connection may be the cause.
+async fn write_on_kept(db: &Db, entries: &[(i64, &AuditEntry)]) -> Result<Vec<Entry>> {
+    let mut conn = db.kept().await?;
+    let written = append_all(db, &mut conn, entries).await;
+    if written.is_ok() {
+        conn.keep();
+    }
+    written
 }
 
 /// The outcome of an append was lost (its writer task failed).

@@ -305,6 +305,19 @@ async fn a_batch_is_consecutive_rows_and_moves_the_head_to_its_last() {
 }
 
 #[tokio::test]
+async fn a_nul_in_an_entry_is_stored_as_a_replacement_character_and_verifies() {
+    let t = db().await;
+    let log = qy_audit::AuditLog::new(t.db.clone(), Arc::new(FixedClock::new(T0)));
+    let mut e = entry(1);
+    e.reason = Some("before\0after".into());
+    let row = log.append_entry(e).await.unwrap();
+    assert_eq!(row.reason.as_deref(), Some("before\u{FFFD}after"));
+    let stored = service::list(&t.db, &Filter::default(), None, 1).await.unwrap();
+    assert_eq!(stored.first(), Some(&row));
+    assert_eq!(service::verify(&t.db).await.unwrap(), Verdict { ok: true, rows_checked: 1, first_bad: None });
+}
+
+#[tokio::test]
 async fn store_count_counts() {
     let (t, _) = db_with(3).await;
     assert_eq!(store::count(&t.db).await.unwrap(), 3);
