@@ -16,19 +16,8 @@ target="${CARGO_TARGET_DIR:-target}"
 cargo build --release -q -p qingyun
 bin="$target/release/qingyun"
 here=crates/modules/eco/bench
-port="${PORT:-18400}"
-data=$(mktemp -d)
-password="bench-$(date +%s%N)"
-export QY_DATA_DIR="$data" QY_HTTP_ADDR="127.0.0.1:$port" QY_HJ212_ADDR="127.0.0.1:$((port + 1))" QY_LOG=warn
-export QY_BOOTSTRAP_ADMIN_PASSWORD="$password"
-"$bin" serve >"$data/server.log" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$data"' EXIT
-for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 1; done
-token=$(curl -sf -H 'Content-Type: application/json' \
-  -d "{\"username\":\"admin\",\"password\":\"$password\"}" "http://127.0.0.1:$port/api/v1/identity/sessions" |
-  python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
-base="http://127.0.0.1:$port/sta/v1.1"
+# shellcheck source=fresh_server.sh
+. "$here/fresh_server.sh"
 rm -f /tmp/sta_bench_offset_*"$port"*
 run() { python3 "$here/sta_bench.py" "$base" "$@" --header "Authorization: Bearer $token" --server-pid "$pid"; }
 count() { curl -sf "$base/Observations?\$top=0&\$count=true" | python3 -c 'import json,sys; print(json.load(sys.stdin)["@iot.count"])'; }
