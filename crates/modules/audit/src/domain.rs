@@ -90,12 +90,12 @@ impl Entry {
         let mut row = Entry {
             seq,
             at_ms,
-            actor: entry.actor.clone(),
-            action: entry.action.clone(),
-            target: entry.target.clone(),
-            outcome: entry.outcome.clone(),
-            reason: entry.reason.clone(),
-            request_id: entry.request_id.clone(),
+            actor: storable(&entry.actor),
+            action: storable(&entry.action),
+            target: storable(&entry.target),
+            outcome: storable(&entry.outcome),
+            reason: entry.reason.as_deref().map(storable),
+            request_id: entry.request_id.as_deref().map(storable),
             prev_hash,
             hash: String::new(),
         };
@@ -107,6 +107,12 @@ impl Entry {
     pub fn computed_hash(&self) -> String {
         chain_hash(&self.prev_hash, &canonical_json(self))
     }
+}
+
+/// `s` as a row stores it: NUL, which PostgreSQL's text cannot hold (it would fail the whole
+/// append), becomes U+FFFD. Done before hashing, so the stored row verifies.
+fn storable(s: &str) -> String {
+    s.replace('\0', "\u{FFFD}")
 }
 
 /// What `audit_head` holds: the last appended row.

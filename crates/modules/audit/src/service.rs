@@ -104,7 +104,7 @@ impl AuditLog {
         {
             // The time is read under the queue's lock, so that it never goes backwards along seq.
             let mut waiting = self.shared.queue();
-            waiting.push(Waiting { at_ms: self.clock.now_ms(), entry: without_nul(entry), done });
+            waiting.push(Waiting { at_ms: self.clock.now_ms(), entry, done });
         }
         tokio::spawn(drain(Arc::clone(&self.shared)));
         outcome.await.unwrap_or_else(|_| Err(lost()))
@@ -131,22 +131,6 @@ async fn drain(shared: Arc<Shared>) {
         }
         write_batch(&shared.db, batch).await;
     }
-}
-
-/// PostgreSQL's text cannot hold NUL, which would fail the whole batch; it becomes U+FFFD
-/// (before hashing, so the stored row verifies).
-fn without_nul(mut e: AuditEntry) -> AuditEntry {
-    for field in [&mut e.actor, &mut e.action, &mut e.target, &mut e.outcome] {
-        if field.contains('\0') {
-            *field = field.replace('\0', "\u{FFFD}");
-        }
-    }
-    for field in [&mut e.reason, &mut e.request_id].into_iter().flatten() {
-        if field.contains('\0') {
-            *field = field.replace('\0', "\u{FFFD}");
-        }
-    }
-    e
 }
 
 /// Writes `batch` as consecutive rows and tells each caller its outcome. On a kept connection
