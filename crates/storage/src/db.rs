@@ -54,8 +54,9 @@ impl std::fmt::Debug for Db {
 const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; \
      PRAGMA wal_autocheckpoint = 8192;";
 
-/// A pooled PostgreSQL connection idle for longer than this is pinged before it is used.
-const PING_WHEN_IDLE_FOR: Duration = Duration::from_secs(30);
+/// A PostgreSQL connection idle for longer than this is pinged before it is used (a restarted
+/// server, or a firewall, may have dropped it): the pool's, and `Db::kept`'s.
+pub(crate) const PING_WHEN_IDLE_FOR: Duration = Duration::from_secs(30);
 
 /// The SQLite URL of the default database file inside `data_dir`.
 pub fn sqlite_url_in(data_dir: &Path) -> String {

@@ -20,13 +20,11 @@ use qy_kernel::Result;
 use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyConnection, Connection};
 
+use crate::db::PING_WHEN_IDLE_FOR;
 use crate::error::db_err;
 
 /// Most kept connections open at once (idle or in use), beside the pool's own.
 const MAX_KEPT: usize = 4;
-/// An idle connection older than this is pinged before it is used again (a restarted
-/// PostgreSQL, or a firewall, may have dropped it).
-const PING_WHEN_IDLE_FOR: Duration = Duration::from_secs(30);
 /// How long that ping may take before the connection is given up.
 const PING_TIMEOUT: Duration = Duration::from_secs(2);
 
