@@ -82,8 +82,8 @@ pub async fn contexts(db: &Db, hashes: &[String]) -> Result<HashMap<String, Stri
 }
 
 /// Stores events and their index rows in the caller's transaction, on the store of `dialect`
-/// (statement sizes and placeholders differ). Returns how many rows were inserted (a
-/// concurrent capture of the same event makes the conflict skip it).
+/// (the engines differ in statement sizes and parameter markers). Returns how many rows were
+/// inserted (a concurrent capture of the same event makes the conflict skip it).
 pub async fn insert(
     tx: &mut Transaction<'_, Any>,
     dialect: Dialect,
