@@ -37,3 +37,4 @@ audit-problem-head_missing = The log head is missing while the log has records u
 error-audit-forbidden = You are not allowed to read the audit log.
 error-audit-invalid_date = Write dates as year-month-day (e.g. 2026-03-01), with the start no later than the end.
 error-audit-head_missing = The audit log head is missing; the log may have been tampered with, so nothing can be recorded. Operators: run qingyun audit verify.
+error-audit-unavailable = The audit log could not record this change just now, so it was not confirmed. Please try again in a moment.

@@ -37,3 +37,4 @@ audit-problem-head_missing = 日志头缺失，而日志有记录到第 { $seq }
 error-audit-forbidden = 您没有查看审计日志的权限。
 error-audit-invalid_date = 日期应写成 年-月-日（例如 2026-03-01），且起始日期不能晚于截止日期。
 error-audit-head_missing = 审计日志头缺失，日志可能已被篡改，暂时无法写入。请运维人员运行 qingyun audit verify 检查。
+error-audit-unavailable = 审计日志暂时无法记录此次操作，因此操作未被确认。请稍后重试。
