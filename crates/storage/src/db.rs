@@ -4,7 +4,8 @@ use std::time::Duration;
 
 use qy_kernel::{Error, Result};
 use sqlx::any::{AnyPoolOptions, AnyRow};
-use sqlx::{AnyPool, Connection, Executor};
+use sqlx::pool::PoolConnection;
+use sqlx::{AnyConnection, AnyPool, Connection, Executor};
 
 use crate::kept::{KeptConnection, KeptSet};
 
@@ -138,6 +139,22 @@ impl Db {
     /// `kept.rs`). For paths that run many times a second; everything else uses `pool()`.
     pub async fn kept(&self) -> Result<KeptConnection> {
         self.kept.get(&self.pool).await
+    }
+
+    /// A connection out of the pool for good, for a long-lived single writer (closed when
+    /// dropped). On SQLite it gets a page cache of `cache_mib` MiB of its own. A connection's
+    /// cache survives from one transaction to the next only while no other connection wrote,
+    /// and the pool hands its connections out in turn, so a writer on the pool starts every
+    /// transaction with a cold cache and reads its pages again; and a transaction that
+    /// touches more pages than the cache holds (2 MiB by default) writes them to the WAL
+    /// before its commit, and again at the commit.
+    pub async fn own_connection(&self, cache_mib: u32) -> Result<AnyConnection> {
+        let mut conn = PoolConnection::detach(self.pool.acquire().await.map_err(crate::db_err)?);
+        if self.dialect == Dialect::Sqlite {
+            let pragma = format!("PRAGMA cache_size = -{}", u64::from(cache_mib) * 1024);
+            sqlx::query(&pragma).execute(&mut conn).await.map_err(crate::db_err)?;
+        }
+        Ok(conn)
     }
 
     pub fn dialect(&self) -> Dialect {
