@@ -7,9 +7,9 @@ use qy_hj212::{CrcMatch, Frame, Packet, Reassembler, Reassembly, ReassemblyConfi
 use qy_kernel::Clock;
 use qy_storage::Db;
 
-use super::writer::OwnedUpload;
+use super::writer::{Committed, OwnedUpload, Pending};
 use super::Connections;
-use crate::domain::observation::{extract, Extracted, Period};
+use crate::domain::observation::{extract, Extracted, Observation, Period};
 use crate::sta::notify::Notice;
 use crate::store;
 
@@ -22,6 +22,23 @@ pub enum Outcome {
     Rejected(String),
     /// Could not be stored right now (database down): not acknowledged, the logger retries.
     Unavailable(String),
+}
+
+/// A frame whose handling has started (`Ingest::start`).
+pub enum Started {
+    /// Nothing to wait for.
+    Answered(Outcome),
+    /// Its upload is with the writer; `Ingest::finish` it once `pending` resolves.
+    Storing(Box<Storing>),
+}
+
+/// An upload handed to the writer, and what its frame needs once it is committed.
+pub struct Storing {
+    known: Known,
+    /// Resolves once the upload's transaction has committed (or failed).
+    pub pending: Pending,
+    reply: Option<String>,
+    mn: String,
 }
 
 /// Uploads a slow notice subscriber may fall behind by before it misses some.
@@ -151,35 +168,73 @@ impl Ingest {
         Ok(known)
     }
 
+    /// Handles one frame to its end: authenticates the station, stores the data and says what
+    /// to answer.
     pub async fn handle(&self, frame: &Frame, peer: &str) -> Outcome {
+        match self.start(frame, peer).await {
+            Started::Answered(outcome) => outcome,
+            Started::Storing(mut storing) => {
+                let stored = (&mut storing.pending).await;
+                self.finish(*storing, stored).await
+            }
+        }
+    }
+
+    /// `handle` up to handing the upload to the writer. A connection starts every frame it has
+    /// at hand before it waits for the first commit, so that they share a batch; it then
+    /// `finish`es them in order.
+    pub async fn start(&self, frame: &Frame, peer: &str) -> Started {
         let packet = match frame.packet() {
             Ok(p) => p,
-            Err(e) => return Outcome::Rejected(format!("segment: {e}")),
+            Err(e) => return Started::Answered(Outcome::Rejected(format!("segment: {e}"))),
         };
         let known = match self.known(&packet.mn).await {
             Ok(Some(k)) => k,
             Ok(None) => {
                 metrics::counter!("qy_eco_hj212_unknown_mn_total").increment(1);
-                return Outcome::Rejected(format!("unknown MN {:?}", packet.mn));
+                return Started::Answered(Outcome::Rejected(format!("unknown MN {:?}", packet.mn)));
             }
-            Err(e) => return Outcome::Unavailable(e),
+            Err(e) => return Started::Answered(Outcome::Unavailable(e)),
         };
         // The legacy allowance (swapped MODBUS CRC, segments over 1024 bytes) is per station.
         let legacy_used = frame.crc_match == CrcMatch::SwappedModbus || frame.segment.len() > 1024;
         if legacy_used && !known.allow_legacy {
-            return Outcome::Rejected(format!(
+            return Started::Answered(Outcome::Rejected(format!(
                 "MN {}: byte-swapped MODBUS CRC or oversize segment not allowed",
                 packet.mn
-            ));
+            )));
         }
         if packet.pw != known.password {
             metrics::counter!("qy_eco_hj212_bad_password_total").increment(1);
-            return Outcome::Rejected(format!("MN {}: wrong access password", packet.mn));
+            return Started::Answered(Outcome::Rejected(format!("MN {}: wrong access password", packet.mn)));
         }
         if !known.active {
-            return Outcome::Rejected(format!("MN {}: station is deactivated", packet.mn));
+            return Started::Answered(Outcome::Rejected(format!("MN {}: station is deactivated", packet.mn)));
         }
-        self.accept(&packet, &known, frame, peer).await
+        self.accept(&packet, known, frame, peer).await
+    }
+
+    /// The rest of `handle` once the writer answered `stored` for a `Storing` frame: what
+    /// follows a new upload, and the acknowledgement (only after the commit).
+    pub async fn finish(&self, storing: Storing, committed: qy_kernel::Result<Committed>) -> Outcome {
+        let Storing { known, reply, mn, .. } = storing;
+        match committed {
+            Ok(Committed { stored, upload }) if stored.new => {
+                self.follow(&known, upload.observations, upload.received_at, stored.stored).await;
+            }
+            Ok(_) => metrics::counter!("qy_eco_hj212_duplicates_total").increment(1),
+            Err(e) => return Outcome::Unavailable(format!("{}: {}", e.code, e.detail)),
+        }
+        self.answered(&known.station_id, reply, mn).await
+    }
+
+    /// A frame handled: a station that was silent is no longer, and the reply goes out.
+    async fn answered(&self, station_id: &str, reply: Option<String>, mn: String) -> Outcome {
+        if let Err(e) = self.alerts.on_packet(station_id).await {
+            tracing::warn!(code = %e.code, "silent alerts not closed");
+        }
+        metrics::counter!("qy_eco_hj212_packets_total").increment(1);
+        Outcome::Reply { reply, mn }
     }
 
     /// Hourly AQI (air) or water class (surface water). Derived data: a failure is logged and
@@ -219,46 +274,51 @@ impl Ingest {
     }
 
     /// Stores an upload through the group-commit writer and, when it is new, runs what
-    /// follows: alert rules on its values and the hourly indices of the hours it touched.
+    /// follows (`follow`).
     async fn store_and_follow(&self, known: &Known, upload: OwnedUpload) -> qy_kernel::Result<bool> {
-        let items = upload.observations.clone();
-        let (station_id, received_at) = (upload.station_id.clone(), upload.received_at);
-        let stored = self.writer.store(upload).await?;
-        let new = stored.new;
-        if new {
-            // Only the values written (known while notices are followed): one the station had
-            // sent before keeps its first value, and its alerts and notifications happened then.
-            let items: Vec<_> = items.into_iter().zip(stored.stored).filter(|(_, s)| *s).map(|(o, _)| o).collect();
-            metrics::counter!("qy_eco_observations_total").increment(items.len() as u64);
-            if self.notices.receiver_count() > 0 && !items.is_empty() {
-                let notice = Notice::Registry { station_id, received_at, observations: items.clone() };
-                let _ = self.notices.send(Arc::new(notice));
-            }
-            // Early warning runs after the commit; its failures never cost the ack.
-            if let Err(e) = self.alerts.on_observations(&known.station, &items).await {
-                tracing::warn!(code = %e.code, "alert rules not evaluated");
-            }
-            let hours: std::collections::BTreeSet<i64> =
-                items.iter().filter(|o| o.period == Period::Hour).map(|o| o.time_ms).collect();
-            for t in hours {
-                self.derive_hourly(known, t).await;
-            }
-            // Minute data: once an hour may have enough minutes, its hourly means follow (for
-            // the factors the station sends no hourly value of its own). Every later minute
-            // would redo them, so the hour is only marked here and derived once per round of
-            // `derive_pending`, off the acknowledgement's path.
-            let hour = 3_600_000;
-            let late_minutes = items
-                .iter()
-                .filter(|o| o.period == Period::Minute && o.time_ms.rem_euclid(hour) >= 44 * 60_000)
-                .map(|o| o.time_ms - o.time_ms.rem_euclid(hour));
-            if let Ok(mut pending) = self.pending_hours.lock() {
-                for h in late_minutes {
-                    pending.entry((known.station_id.clone(), h)).or_insert_with(|| known.clone());
-                }
+        let Committed { stored, upload } = self.writer.store(upload).await?;
+        if stored.new {
+            self.follow(known, upload.observations, upload.received_at, stored.stored).await;
+        }
+        Ok(stored.new)
+    }
+
+    /// What follows a new upload's commit: alert rules on its values, SensorThings
+    /// notifications and the hourly indices of the hours it touched. `written` says per value
+    /// whether it was stored (see `store::Stored`).
+    async fn follow(&self, known: &Known, items: Vec<Observation>, received_at: i64, written: Vec<bool>) {
+        // Only the values written (known while notices are followed): one the station had
+        // sent before keeps its first value, and its alerts and notifications happened then.
+        let items: Vec<_> = items.into_iter().zip(written).filter(|(_, s)| *s).map(|(o, _)| o).collect();
+        metrics::counter!("qy_eco_observations_total").increment(items.len() as u64);
+        if self.notices.receiver_count() > 0 && !items.is_empty() {
+            let station_id = known.station_id.clone();
+            let notice = Notice::Registry { station_id, received_at, observations: items.clone() };
+            let _ = self.notices.send(Arc::new(notice));
+        }
+        // Early warning runs after the commit; its failures never cost the ack.
+        if let Err(e) = self.alerts.on_observations(&known.station, &items).await {
+            tracing::warn!(code = %e.code, "alert rules not evaluated");
+        }
+        let hours: std::collections::BTreeSet<i64> =
+            items.iter().filter(|o| o.period == Period::Hour).map(|o| o.time_ms).collect();
+        for t in hours {
+            self.derive_hourly(known, t).await;
+        }
+        // Minute data: once an hour may have enough minutes, its hourly means follow (for
+        // the factors the station sends no hourly value of its own). Every later minute
+        // would redo them, so the hour is only marked here and derived once per round of
+        // `derive_pending`, off the acknowledgement's path.
+        let hour = 3_600_000;
+        let late_minutes = items
+            .iter()
+            .filter(|o| o.period == Period::Minute && o.time_ms.rem_euclid(hour) >= 44 * 60_000)
+            .map(|o| o.time_ms - o.time_ms.rem_euclid(hour));
+        if let Ok(mut pending) = self.pending_hours.lock() {
+            for h in late_minutes {
+                pending.entry((known.station_id.clone(), h)).or_insert_with(|| known.clone());
             }
         }
-        Ok(new)
     }
 
     /// Derives the hourly means (and then the hourly indices) of every hour that received late
@@ -301,12 +361,19 @@ impl Ingest {
     }
 
     /// Runs `derive_pending` every `every` until `stop`, and once more then. It starts with
-    /// the last three hours' hours that have late minute values (`queue_recent_hours`).
+    /// the last three hours' hours that have late minute values (`queue_recent_hours`), and
+    /// with the latest values a previous run's writer had deferred and not written
+    /// (`store::repair_latest`).
     pub async fn run_derivations(
         self: Arc<Self>,
         every: std::time::Duration,
         mut stop: tokio::sync::watch::Receiver<bool>,
     ) {
+        match store::repair_latest(&self.db).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(datastreams = n, "latest values brought forward after an abrupt stop"),
+            Err(e) => tracing::warn!(code = %e.code, "latest values not checked"),
+        }
         if let Err(e) = self.queue_recent_hours(self.clock.now_ms() - 3 * 3_600_000).await {
             tracing::warn!(code = %e.code, "recent hours not queued for derivation");
         }
@@ -349,29 +416,29 @@ impl Ingest {
         Ok(new)
     }
 
-    async fn accept(&self, packet: &Packet, known: &Known, frame: &Frame, peer: &str) -> Outcome {
-        let station_id = known.station_id.as_str();
+    async fn accept(&self, packet: &Packet, known: Known, frame: &Frame, peer: &str) -> Started {
         let now = self.clock.now_ms();
+        let reply = qy_hj212::platform_reply(packet);
         // Split uploads (Flag D, PNUM/PNO) are joined before storing; only the part that
         // completes a group is acknowledged, after the whole group is committed.
         let reassembled = match self.reassembler.lock() {
             Ok(mut r) => r.push(packet, u64::try_from(now).unwrap_or(0)),
-            Err(_) => return Outcome::Unavailable("reassembler poisoned".into()),
+            Err(_) => return Started::Answered(Outcome::Unavailable("reassembler poisoned".into())),
         };
         let cp = match reassembled {
             Ok(Reassembly::NotSplit) => packet.cp.clone(),
             Ok(Reassembly::Complete(done)) => done.cp,
-            Ok(_) => return Outcome::Reply { reply: None, mn: packet.mn.clone() },
-            Err(e) => return Outcome::Rejected(format!("MN {}: split packet: {e}", packet.mn)),
+            Ok(_) => return Started::Answered(Outcome::Reply { reply: None, mn: packet.mn.clone() }),
+            Err(e) => return Started::Answered(Outcome::Rejected(format!("MN {}: split packet: {e}", packet.mn))),
         };
         match extract(packet, &cp) {
-            Extracted::NotData => {}
+            Extracted::NotData => Started::Answered(self.answered(&known.station_id, reply, packet.mn.clone()).await),
             Extracted::MissingDataTime => {
-                return Outcome::Rejected(format!("MN {}: data upload without DataTime", packet.mn));
+                Started::Answered(Outcome::Rejected(format!("MN {}: data upload without DataTime", packet.mn)))
             }
-            Extracted::Observations { items, period } => {
+            Extracted::Observations { items, .. } => {
                 let upload = OwnedUpload {
-                    station_id: station_id.to_owned(),
+                    station_id: known.station_id.clone(),
                     qn: packet.qn.clone().unwrap_or_default(),
                     cn: packet.cn.clone(),
                     raw: frame.segment.clone(),
@@ -379,18 +446,11 @@ impl Ingest {
                     peer: peer.to_owned(),
                     observations: items,
                 };
-                let _ = period;
-                match self.store_and_follow(known, upload).await {
-                    Ok(true) => {}
-                    Ok(false) => metrics::counter!("qy_eco_hj212_duplicates_total").increment(1),
-                    Err(e) => return Outcome::Unavailable(format!("{}: {}", e.code, e.detail)),
+                match self.writer.submit(upload).await {
+                    Ok(pending) => Started::Storing(Box::new(Storing { known, pending, reply, mn: packet.mn.clone() })),
+                    Err(e) => Started::Answered(Outcome::Unavailable(format!("{}: {}", e.code, e.detail))),
                 }
             }
         }
-        if let Err(e) = self.alerts.on_packet(station_id).await {
-            tracing::warn!(code = %e.code, "silent alerts not closed");
-        }
-        metrics::counter!("qy_eco_hj212_packets_total").increment(1);
-        Outcome::Reply { reply: qy_hj212::platform_reply(packet), mn: packet.mn.clone() }
     }
 }

@@ -11,6 +11,7 @@ mod ingest;
 pub mod mqtt;
 pub mod writer;
 
+use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -19,7 +20,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{watch, Semaphore};
 
 pub use connections::{ConnectionInfo, Connections};
-pub use ingest::{Ingest, Outcome};
+pub use ingest::{Ingest, Outcome, Started, Storing};
 
 #[derive(Debug, Clone)]
 pub struct GatewayConfig {
@@ -76,6 +77,12 @@ pub async fn serve(
     }
 }
 
+/// Frames of one connection started (their uploads handed to the writer) before the oldest
+/// is answered. A logger that sends its backlog back to back after an outage gets its packets
+/// stored in a few batches instead of one batch per packet; a connection that sends faster
+/// than it is answered is not read until the oldest is done (back-pressure).
+const MAX_IN_FLIGHT: usize = 8;
+
 async fn connection(
     mut stream: TcpStream,
     peer: String,
@@ -86,62 +93,124 @@ async fn connection(
     let _ = stream.set_nodelay(true);
     let mut decoder = qy_hj212::Decoder::with_options(qy_hj212::FrameOptions::LEGACY);
     let mut buf = vec![0u8; 4096];
-    let mut bad = 0u32;
-    let mut mn: Option<String> = None;
+    let mut conn = Answering { peer, bad: 0, mn: None };
+    // Frames started and not yet answered, oldest first; answers go out in this order.
+    let mut in_flight: VecDeque<Started> = VecDeque::new();
     metrics::gauge!("qy_eco_hj212_connections").increment(1.0);
-    'conn: loop {
-        let read = tokio::select! {
-            r = tokio::time::timeout(config.idle_timeout, stream.read(&mut buf)) => r,
-            _ = shutdown.changed() => break,
-        };
-        let n = match read {
-            Ok(Ok(0)) | Err(_) => break,
-            Ok(Ok(n)) => n,
-            Ok(Err(e)) => {
-                tracing::debug!(%peer, error = %e, "read failed");
-                break;
-            }
-        };
-        decoder.push(buf.get(..n).unwrap_or_default());
-        while let Some(frame) = decoder.next_frame() {
-            let outcome = match frame {
-                Ok(frame) => ingest.handle(&frame, &peer).await,
-                Err(e) => Outcome::Rejected(format!("frame: {e}")),
-            };
-            match outcome {
-                Outcome::Reply { reply, mn: station } => {
-                    bad = 0;
-                    if mn.as_deref() != Some(station.as_str()) {
-                        ingest.connections.connected(&station, &peer);
-                        mn = Some(station);
-                    }
-                    if let Some(mn) = &mn {
-                        ingest.connections.seen(mn);
-                    }
-                    if let Some(r) = reply {
-                        if stream.write_all(r.as_bytes()).await.is_err() {
-                            break 'conn;
-                        }
-                    }
-                }
-                Outcome::Rejected(reason) => {
-                    bad += 1;
-                    metrics::counter!("qy_eco_hj212_rejected_total").increment(1);
-                    tracing::warn!(%peer, reason = %reason, "HJ 212 frame rejected");
-                    if bad >= config.max_bad_frames {
-                        tracing::warn!(%peer, "closing connection after repeated bad frames");
-                        break 'conn;
-                    }
-                }
-                Outcome::Unavailable(reason) => {
-                    // Not acknowledged: the logger keeps the data and sends it again.
-                    tracing::error!(%peer, reason = %reason, "upload not stored");
-                }
+    // Once the station stops sending (end of stream, idle), the frames it sent are still
+    // handled and answered; at shutdown, the ones in flight. Once answers can no longer go out
+    // (a failed write, too many bad frames), what is in flight is still finished: its data is
+    // committed or about to be, and what follows a commit must run.
+    let (mut reading, mut answering, mut stopping) = (true, true, false);
+    loop {
+        while answering && !stopping && in_flight.len() < MAX_IN_FLIGHT {
+            let Some(item) = decoder.next_frame() else { break };
+            in_flight.push_back(match item {
+                Ok(frame) => ingest.start(&frame, &conn.peer).await,
+                Err(e) => Started::Answered(Outcome::Rejected(format!("frame: {e}"))),
+            });
+        }
+        while let Some(Started::Answered(_)) = in_flight.front() {
+            if let Some(Started::Answered(outcome)) = in_flight.pop_front() {
+                answering = answering && conn.answer(outcome, &ingest, &mut stream, &config).await;
             }
         }
+        if in_flight.is_empty() && !(reading && answering && !stopping) {
+            break;
+        }
+        let event = tokio::select! {
+            committed = oldest_committed(&mut in_flight) => Event::Committed(committed),
+            r = tokio::time::timeout(config.idle_timeout, stream.read(&mut buf)),
+                if reading && answering && !stopping && in_flight.len() < MAX_IN_FLIGHT => Event::Read(r),
+            _ = shutdown.changed(), if !stopping => Event::Shutdown,
+        };
+        match event {
+            Event::Committed(committed) => {
+                if let Some(Started::Storing(storing)) = in_flight.pop_front() {
+                    let outcome = ingest.finish(*storing, committed).await;
+                    answering = answering && conn.answer(outcome, &ingest, &mut stream, &config).await;
+                }
+            }
+            Event::Read(Ok(Ok(n))) if n > 0 => decoder.push(buf.get(..n).unwrap_or_default()),
+            Event::Read(read) => {
+                if let Ok(Err(e)) = read {
+                    tracing::debug!(peer = %conn.peer, error = %e, "read failed");
+                }
+                reading = false;
+            }
+            Event::Shutdown => stopping = true,
+        }
     }
-    if let Some(mn) = &mn {
-        ingest.connections.disconnected(mn, &peer);
+    if let Some(mn) = &conn.mn {
+        ingest.connections.disconnected(mn, &conn.peer);
     }
     metrics::gauge!("qy_eco_hj212_connections").decrement(1.0);
+}
+
+enum Event {
+    Committed(qy_kernel::Result<writer::Committed>),
+    /// A read: bytes, end of stream (0), an error, or the idle timeout.
+    Read(Result<std::io::Result<usize>, tokio::time::error::Elapsed>),
+    Shutdown,
+}
+
+/// Resolves when the oldest frame in flight has its upload committed (never, if the oldest
+/// has no upload or there is none). Cancel-safe: the outcome waits for the next call.
+async fn oldest_committed(in_flight: &mut VecDeque<Started>) -> qy_kernel::Result<writer::Committed> {
+    match in_flight.front_mut() {
+        Some(Started::Storing(storing)) => (&mut storing.pending).await,
+        _ => std::future::pending().await,
+    }
+}
+
+/// What a connection remembers between its answers.
+struct Answering {
+    peer: String,
+    /// Unusable frames in a row.
+    bad: u32,
+    /// The station this connection speaks for, once one frame was accepted.
+    mn: Option<String>,
+}
+
+impl Answering {
+    /// Sends what `outcome` calls for; `false` when the connection is to be closed.
+    async fn answer(
+        &mut self,
+        outcome: Outcome,
+        ingest: &Ingest,
+        stream: &mut TcpStream,
+        config: &GatewayConfig,
+    ) -> bool {
+        match outcome {
+            Outcome::Reply { reply, mn: station } => {
+                self.bad = 0;
+                if self.mn.as_deref() != Some(station.as_str()) {
+                    ingest.connections.connected(&station, &self.peer);
+                    self.mn = Some(station);
+                }
+                if let Some(mn) = &self.mn {
+                    ingest.connections.seen(mn);
+                }
+                if let Some(r) = reply {
+                    if stream.write_all(r.as_bytes()).await.is_err() {
+                        return false;
+                    }
+                }
+            }
+            Outcome::Rejected(reason) => {
+                self.bad += 1;
+                metrics::counter!("qy_eco_hj212_rejected_total").increment(1);
+                tracing::warn!(peer = %self.peer, reason = %reason, "HJ 212 frame rejected");
+                if self.bad >= config.max_bad_frames {
+                    tracing::warn!(peer = %self.peer, "closing connection after repeated bad frames");
+                    return false;
+                }
+            }
+            Outcome::Unavailable(reason) => {
+                // Not acknowledged: the logger keeps the data and sends it again.
+                tracing::error!(peer = %self.peer, reason = %reason, "upload not stored");
+            }
+        }
+        true
+    }
 }

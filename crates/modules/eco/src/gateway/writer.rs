@@ -3,16 +3,39 @@
 //! sender. Under load this turns hundreds of small transactions (and, on SQLite, hundreds of
 //! connections fighting for the one write lock) into a few large ones, without delaying a
 //! lone upload: the writer never waits for a batch to fill.
+//!
+//! Under load the writer also defers `eco_latest`, the newest value per datastream: a batch
+//! found waiting when the previous one committed leaves its datastreams to a later
+//! transaction, at most `LATEST_EVERY` later. A station sends every minute, so otherwise each
+//! batch would rewrite one `eco_latest` row per value it stores, as many rows again as the
+//! observations themselves; deferred, each datastream is written once per round. The
+//! observations, the packet archive and the acknowledgement are unaffected (the ack still
+//! follows the commit of the data); only the latest values may trail the data by up to
+//! `LATEST_EVERY`, and only while uploads queue. A lone upload, or the first after a pause,
+//! writes them in its own transaction as before. After an abrupt stop `store::repair_latest`
+//! (run when the gateway starts) brings the rows forward.
+
+use std::time::Duration;
 
 use qy_kernel::{Error, ErrorKind, Result};
+use qy_storage::sqlx::AnyConnection;
 use qy_storage::Db;
+use tokio::sync::mpsc::error::TryRecvError;
 use tokio::sync::{mpsc, oneshot};
+use tokio::time::Instant;
 
 use crate::domain::observation::Observation;
-use crate::store::{self, Stored, Upload};
+use crate::store::{self, DueLatest, LatestWrite, Stored, Upload};
 
 /// Most uploads in one transaction.
 const MAX_BATCH: usize = 256;
+/// Longest that deferred latest values wait (see the module's comment).
+const LATEST_EVERY: Duration = Duration::from_millis(200);
+/// Most deferred datastreams before they are written whatever the time.
+const MAX_DUE: usize = 16_384;
+/// The page cache of the writer's own connection (SQLite; see `Db::own_connection`): a batch
+/// of a few hundred uploads touches a few thousand pages.
+const CACHE_MIB: u32 = 16;
 
 /// An upload that can travel to the writer task.
 #[derive(Debug)]
@@ -28,7 +51,14 @@ pub struct OwnedUpload {
 
 struct Job {
     upload: OwnedUpload,
-    done: oneshot::Sender<Result<Stored>>,
+    done: oneshot::Sender<Result<Committed>>,
+}
+
+/// A stored upload, handed back with what storing it did.
+#[derive(Debug)]
+pub struct Committed {
+    pub stored: Stored,
+    pub upload: OwnedUpload,
 }
 
 #[derive(Clone)]
@@ -48,16 +78,64 @@ impl Writer {
 
     /// Stores one upload (`new: false` for a retransmission already stored), saying which of
     /// its values were written. Returns only after the transaction holding it has committed.
-    pub async fn store(&self, upload: OwnedUpload) -> Result<Stored> {
+    pub async fn store(&self, upload: OwnedUpload) -> Result<Committed> {
+        self.submit(upload).await?.await
+    }
+
+    /// Hands one upload to the writer and returns at once (waiting only while the writer's
+    /// queue is full); the `Pending` resolves once the transaction holding it has committed.
+    /// A connection that has several uploads at hand submits them all, so that they join one
+    /// batch instead of one batch each.
+    pub async fn submit(&self, upload: OwnedUpload) -> Result<Pending> {
         let (done, wait) = oneshot::channel();
-        let gone = || Error::new(ErrorKind::Unavailable, "eco.writer_stopped", "the upload writer has stopped");
-        self.jobs.send(Job { upload, done }).await.map_err(|_| gone())?;
-        wait.await.map_err(|_| gone())?
+        self.jobs.send(Job { upload, done }).await.map_err(|_| stopped())?;
+        Ok(Pending(wait))
     }
 }
 
+/// An upload with the writer: resolves to what `Writer::store` returns. Polling it through
+/// `&mut` and dropping that future is harmless (the outcome stays for the next poll).
+pub struct Pending(oneshot::Receiver<Result<Committed>>);
+
+impl std::future::Future for Pending {
+    type Output = Result<Committed>;
+
+    fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Self::Output> {
+        std::pin::Pin::new(&mut self.0).poll(cx).map(|r| r.unwrap_or_else(|_| Err(stopped())))
+    }
+}
+
+fn stopped() -> Error {
+    Error::new(ErrorKind::Unavailable, "eco.writer_stopped", "the upload writer has stopped")
+}
+
 async fn run(db: Db, mut rx: mpsc::Receiver<Job>, mask: impl Fn() -> bool) {
-    while let Some(first) = rx.recv().await {
+    let mut due = Deferred::default();
+    // The writer's own connection, opened again after a failure (which may have been the
+    // connection's).
+    let mut conn: Option<AnyConnection> = None;
+    loop {
+        // Was an upload already waiting? Then uploads queue faster than they are stored.
+        let (first, queued) = match rx.try_recv() {
+            Ok(job) => (job, true),
+            Err(TryRecvError::Disconnected) => break,
+            Err(TryRecvError::Empty) => {
+                let next = match due.deadline() {
+                    None => rx.recv().await,
+                    Some(at) => match tokio::time::timeout_at(at, rx.recv()).await {
+                        Ok(next) => next,
+                        Err(_) => {
+                            due.flush(&db, &mut conn).await;
+                            continue;
+                        }
+                    },
+                };
+                match next {
+                    Some(job) => (job, false),
+                    None => break,
+                }
+            }
+        };
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
             match rx.try_recv() {
@@ -78,19 +156,88 @@ async fn run(db: Db, mut rx: mpsc::Receiver<Job>, mask: impl Fn() -> bool) {
                 observations: &j.upload.observations,
             })
             .collect();
-        let result = store::store_uploads_detailed(&db, &uploads, mask()).await;
+        let defer = queued && !due.overdue();
+        let latest = if defer { LatestWrite::Later } else { LatestWrite::Now(&due.rows) };
+        let result = match connection(&db, &mut conn).await {
+            Ok(c) => store::store_uploads_detailed(&db, c, &uploads, mask(), latest).await,
+            Err(e) => Err(e),
+        };
         drop(uploads);
         match result {
-            Ok(fresh) => {
-                for (job, new) in batch.into_iter().zip(fresh) {
-                    let _ = job.done.send(Ok(new));
+            Ok(stored) => {
+                if defer {
+                    due.add(stored.latest);
+                } else {
+                    due.written();
+                }
+                for (job, new) in batch.into_iter().zip(stored.stored) {
+                    let _ = job.done.send(Ok(Committed { stored: new, upload: job.upload }));
                 }
             }
             Err(e) => {
+                conn = None;
                 // Nothing of the batch was committed: every sender learns it and does not ack.
                 for job in batch {
                     let _ = job.done.send(Err(Error::new(e.kind, e.code.clone(), e.detail.clone())));
                 }
+            }
+        }
+    }
+    due.flush(&db, &mut conn).await;
+}
+
+/// The writer's connection, opened if there is none.
+async fn connection<'c>(db: &Db, conn: &'c mut Option<AnyConnection>) -> Result<&'c mut AnyConnection> {
+    if conn.is_none() {
+        *conn = Some(db.own_connection(CACHE_MIB).await?);
+    }
+    conn.as_mut().ok_or_else(|| Error::internal("the writer's connection vanished"))
+}
+
+/// Latest values deferred by the writer, and since when.
+#[derive(Default)]
+struct Deferred {
+    rows: DueLatest,
+    since: Option<Instant>,
+}
+
+impl Deferred {
+    /// When they must be written, if any are due.
+    fn deadline(&self) -> Option<Instant> {
+        self.since.map(|s| s + LATEST_EVERY)
+    }
+
+    fn overdue(&self) -> bool {
+        self.rows.len() >= MAX_DUE || self.deadline().is_some_and(|at| Instant::now() >= at)
+    }
+
+    fn add(&mut self, rows: DueLatest) {
+        if !rows.is_empty() {
+            self.rows.merge(rows);
+            self.since.get_or_insert_with(Instant::now);
+        }
+    }
+
+    fn written(&mut self) {
+        self.rows.clear();
+        self.since = None;
+    }
+
+    /// Writes them on their own; after a failure they are kept and tried again a round later.
+    async fn flush(&mut self, db: &Db, conn: &mut Option<AnyConnection>) {
+        if self.rows.is_empty() {
+            return;
+        }
+        let written = match connection(db, conn).await {
+            Ok(c) => store::write_latest(db, c, &self.rows).await,
+            Err(e) => Err(e),
+        };
+        match written {
+            Ok(()) => self.written(),
+            Err(e) => {
+                *conn = None;
+                tracing::warn!(code = %e.code, "latest values not written; will retry");
+                self.since = Some(Instant::now());
             }
         }
     }

@@ -243,10 +243,18 @@ async fn a_batch_with_a_repeated_packet_stores_it_once_and_reports_which_were_ne
     assert_eq!(qy_eco::store::store_uploads(&gw.db, &[upload(&id, "Q2", &b)]).await.unwrap(), [false]);
     assert_eq!(gw.count("eco_packet").await, 2);
     // Which values were written: a new packet repeating a stored value does not replace it.
-    let detailed = qy_eco::store::store_uploads_detailed(&gw.db, &[upload(&id, "Q5", &a), upload(&id, "Q5", &b)], true)
-        .await
-        .unwrap();
-    let stored: Vec<(bool, Vec<bool>)> = detailed.into_iter().map(|s| (s.new, s.stored)).collect();
+    let now = qy_eco::store::LatestWrite::Now(&Default::default());
+    let mut conn = gw.db.pool().acquire().await.unwrap();
+    let detailed = qy_eco::store::store_uploads_detailed(
+        &gw.db,
+        &mut conn,
+        &[upload(&id, "Q5", &a), upload(&id, "Q5", &b)],
+        true,
+        now,
+    )
+    .await
+    .unwrap();
+    let stored: Vec<(bool, Vec<bool>)> = detailed.stored.into_iter().map(|s| (s.new, s.stored)).collect();
     assert_eq!(stored, [(true, vec![false]), (false, vec![false])]);
     // Each station of a batch records its newest packet (one statement for the batch).
     let other = gw.station("QH632801A012", false).await;
@@ -319,4 +327,104 @@ async fn only_values_actually_stored_are_announced() {
     assert_eq!(values, ["75", "80"]);
     let second = notices.try_recv().map(|n| n.observations().len());
     assert_eq!(second, Err(tokio::sync::broadcast::error::TryRecvError::Empty), "the repeated hour is not news");
+}
+
+#[tokio::test]
+async fn a_backlog_sent_back_to_back_is_stored_and_answered_in_order_before_the_connection_ends() {
+    let gw = start(GatewayConfig::default()).await;
+    gw.station("QH632801A020", false).await;
+    let mut c = gw.connect().await;
+    // More packets than a connection has in flight at once, in one write, then the end of the
+    // stream (a logger replaying its backlog after an outage).
+    let day = |i: usize| format!("202601{:02}", 10 + i / 24);
+    let qns: Vec<String> = (0..30).map(|i| format!("{}{:02}0000{:03}", day(i), i % 24, i)).collect();
+    let backlog: String =
+        (0..30).map(|i| hourly_on(&day(i), "QH632801A020", &qns[i], PW, &format!("{:02}", i % 24), "40")).collect();
+    c.send(backlog.as_bytes()).await;
+    tokio::io::AsyncWriteExt::shutdown(&mut c.stream).await.unwrap();
+    let mut answered = Vec::new();
+    while let Some(ack) = c.reply(WAIT).await {
+        answered.push(ack.qn.unwrap_or_default());
+    }
+    assert_eq!(answered, qns, "every packet answered, in the order sent");
+    assert_eq!(gw.count("eco_packet").await, 30);
+    assert_eq!(gw.count("eco_observation WHERE period = 'hour'").await, 60);
+}
+
+#[tokio::test]
+async fn latest_values_deferred_by_a_busy_writer_follow_within_moments() {
+    use qy_eco::domain::observation::{Observation, Period};
+    use qy_eco::gateway::writer::{OwnedUpload, Writer};
+    let gw = start(GatewayConfig::default()).await;
+    let id = gw.station("QH632801A022", false).await;
+    let writer = Writer::spawn(gw.db.clone(), || false);
+    let nine = 1_768_438_800_000;
+    let upload = |h: i64| OwnedUpload {
+        station_id: id.clone(),
+        qn: format!("Q{h}"),
+        cn: "2061".into(),
+        raw: "x".into(),
+        received_at: 1,
+        peer: "test".into(),
+        observations: vec![Observation {
+            factor: "a34004".into(),
+            period: Period::Hour,
+            time_ms: nine + h * 3_600_000,
+            value: (40 + h).to_string(),
+            min: None,
+            max: None,
+            flag: "N".into(),
+        }],
+    };
+    // Handed over together before the writer runs: it finds them queued (uploads arrive faster
+    // than it stores them), stores them in one batch and leaves eco_latest for later.
+    let mut pending = Vec::new();
+    for h in 0..3 {
+        pending.push(writer.submit(upload(h)).await.unwrap());
+    }
+    for p in pending {
+        assert!(p.await.unwrap().stored.new);
+    }
+    let since = tokio::time::Instant::now();
+    loop {
+        let latest = qy_eco::store::latest(&gw.db, Some(&id), None).await.unwrap();
+        let pm25 = latest.into_iter().find(|l| l.factor == "a34004").map(|l| (l.value, l.time_ms));
+        if pm25 == Some(("42".to_owned(), nine + 2 * 3_600_000)) {
+            break;
+        }
+        assert!(since.elapsed() < Duration::from_secs(5), "eco_latest still behind: {pm25:?}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test]
+async fn the_latest_value_is_the_stored_one_and_repair_brings_it_forward() {
+    let gw = start(GatewayConfig::default()).await;
+    let id = gw.station("QH632801A021", false).await;
+    let mut c = gw.connect().await;
+    c.send(hourly("QH632801A021", "20260115100000021", PW, "09", "75").as_bytes()).await;
+    assert_eq!(c.reply(WAIT).await.expect("ack").cn, "9014");
+    // Another packet (new QN) with another value for the same hour: the first value stays, in
+    // eco_observation and in eco_latest.
+    c.send(hourly("QH632801A021", "20260115100000022", PW, "09", "99").as_bytes()).await;
+    assert_eq!(c.reply(WAIT).await.expect("ack").cn, "9014");
+    let pm25 = || async {
+        let latest = qy_eco::store::latest(&gw.db, Some(&id), None).await.unwrap();
+        latest.into_iter().find(|l| l.factor == "a34004").map(|l| (l.value, l.time_ms)).unwrap()
+    };
+    let nine = 1_768_438_800_000;
+    assert_eq!(pm25().await, ("75".to_owned(), nine));
+    // A newer value whose eco_latest row was never written (a writer stopped abruptly).
+    qy_storage::sqlx::query(
+        "INSERT INTO eco_observation (station_id, factor, period, time_ms, value, value_num, flag, received_at) \
+         VALUES ($1, 'a34004', 'hour', $2, '80', 80, 'N', 0)",
+    )
+    .bind(&id)
+    .bind(nine + 3_600_000)
+    .execute(gw.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(qy_eco::store::repair_latest(&gw.db).await.unwrap(), 1);
+    assert_eq!(pm25().await, ("80".to_owned(), nine + 3_600_000));
+    assert_eq!(qy_eco::store::repair_latest(&gw.db).await.unwrap(), 0, "nothing left to repair");
 }
