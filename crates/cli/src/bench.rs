@@ -27,8 +27,9 @@ use tokio::task::JoinSet;
 #[derive(Subcommand)]
 pub enum BenchCommand {
     /// End-to-end HJ 212 ingest against a running server (loopback only): N stations each send
-    /// M data packets over their own TCP connection, back to back, and wait for every 9014
-    /// acknowledgement (sent by the server only after the data is committed). The limit is the
+    /// M data packets over their own TCP connection, back to back (or, with --lockstep, each
+    /// after the previous one's answer), and wait for every 9014 acknowledgement (sent by the
+    /// server only after the data is committed). The limit is the
     /// same number of observation rows bulk-inserted straight into the same store in the same
     /// run. Last line of stdout: JSON with packets_per_s, observations_per_s and
     /// ratio_to_raw_insert. Uses the server's store (QY_DATABASE_URL / QY_DATA_DIR).
@@ -51,6 +52,11 @@ pub enum BenchCommand {
         /// Give up (exit non-zero) when the whole run takes longer than this.
         #[arg(long, default_value_t = 600)]
         timeout_secs: u64,
+        /// Each station sends a packet only once the previous one is acknowledged, as a logger
+        /// does in normal operation. Without it, a station sends all its packets back to back,
+        /// as a logger replaying its backlog after an outage.
+        #[arg(long)]
+        lockstep: bool,
     },
     /// The credit module with many subjects: builds the server in this process on a fresh
     /// store (a temporary data directory, or --data-dir; --database-url for an empty
@@ -81,13 +87,14 @@ pub enum BenchCommand {
 
 pub async fn run(cmd: BenchCommand, config: &qy_server::Config) -> anyhow::Result<ExitCode> {
     match cmd {
-        BenchCommand::Hj212Ingest { stations, packets, target, cn, server_pid, timeout_secs } => {
+        BenchCommand::Hj212Ingest { stations, packets, target, cn, server_pid, timeout_secs, lockstep } => {
             let opts = IngestOptions {
                 stations,
                 packets,
                 target: target.unwrap_or_else(|| config.hj212_addr.clone()),
                 cn,
                 server_pid,
+                lockstep,
             };
             let limit = Duration::from_secs(timeout_secs.max(1));
             let report = tokio::time::timeout(limit, hj212_ingest(opts, config))
@@ -109,6 +116,7 @@ struct IngestOptions {
     target: String,
     cn: String,
     server_pid: Option<u32>,
+    lockstep: bool,
 }
 
 /// MNs of the bench stations start at this simulator index, clear of the demo's stations.
@@ -140,6 +148,7 @@ struct IngestReport {
     stored_observations: u64,
     raw_seconds: f64,
     client_build: &'static str,
+    lockstep: bool,
 }
 
 pub(crate) fn kerr(e: qy_kernel::Error) -> anyhow::Error {
@@ -186,7 +195,7 @@ pub(crate) fn proc_status_kib(pid: u32, key: &str) -> Option<u64> {
 /// One station's packets, built before the clock starts.
 struct StationLoad {
     qns: HashSet<String>,
-    wire: Vec<u8>,
+    frames: Vec<String>,
 }
 
 /// What one connection saw.
@@ -248,7 +257,7 @@ async fn hj212_ingest(o: IngestOptions, config: &qy_server::Config) -> anyhow::R
     let mut sent: Vec<Vec<Vec<Observation>>> = Vec::with_capacity(stations.len());
     for s in &stations {
         let mut station_rows = Vec::with_capacity(usize::try_from(o.packets).unwrap_or(0));
-        let mut load = StationLoad { qns: HashSet::new(), wire: Vec::new() };
+        let mut load = StationLoad { qns: HashSet::new(), frames: Vec::new() };
         for k in 0..o.packets {
             let at = start + i64::try_from(k).unwrap_or(0) * period;
             let frame = simulator::packet(s, &o.cn, at, k);
@@ -265,7 +274,7 @@ async fn hj212_ingest(o: IngestOptions, config: &qy_server::Config) -> anyhow::R
             if !load.qns.insert(qn.clone()) {
                 bail!("duplicate QN {qn} for station {}", s.mn);
             }
-            load.wire.extend_from_slice(frame.as_bytes());
+            load.frames.push(frame);
         }
         loads.push(load);
         sent.push(station_rows);
@@ -319,7 +328,7 @@ async fn hj212_ingest(o: IngestOptions, config: &qy_server::Config) -> anyhow::R
     let mut running = JoinSet::new();
     for (stream, load) in streams.into_iter().zip(loads) {
         let Some(stream) = stream else { bail!("a connection went missing") };
-        running.spawn(drive(stream, load, Arc::clone(&acks)));
+        running.spawn(drive(stream, load, Arc::clone(&acks), o.lockstep));
     }
     let mut tick = tokio::time::interval_at((t0 + PROGRESS_EVERY).into(), PROGRESS_EVERY);
     let (mut unacked, mut last_ack, mut errors) = (0usize, None::<Instant>, Vec::new());
@@ -414,21 +423,37 @@ async fn hj212_ingest(o: IngestOptions, config: &qy_server::Config) -> anyhow::R
         stored_observations: stored,
         raw_seconds: round(raw_seconds, 3),
         client_build: if cfg!(debug_assertions) { "debug" } else { "release" },
+        lockstep: o.lockstep,
     };
     db.close().await;
     Ok(report)
 }
 
-/// Sends one station's packets back to back and counts the 9014 answers carrying their QNs.
-async fn drive(stream: TcpStream, load: StationLoad, acks: Arc<AtomicU64>) -> ConnResult {
-    let StationLoad { mut qns, wire } = load;
+/// Sends one station's packets (back to back, or each after the previous one's answer) and
+/// counts the 9014 answers carrying their QNs.
+async fn drive(stream: TcpStream, load: StationLoad, acks: Arc<AtomicU64>, lockstep: bool) -> ConnResult {
+    let StationLoad { mut qns, frames } = load;
     let (mut rd, mut wr) = stream.into_split();
+    // With --lockstep the reader lets the writer send the next packet after each answer.
+    let (answered, mut may_send) = tokio::sync::mpsc::unbounded_channel::<()>();
     let writer = async move {
-        let r = wr.write_all(&wire).await;
+        let mut r = Ok(());
+        if lockstep {
+            for frame in &frames {
+                r = wr.write_all(frame.as_bytes()).await;
+                if r.is_err() || may_send.recv().await.is_none() {
+                    break;
+                }
+            }
+        } else {
+            r = wr.write_all(frames.concat().as_bytes()).await;
+        }
         // Keep the write half open until the reader is done: the server may close on EOF.
         (r, wr)
     };
     let reader = async {
+        // Owned here, so that a reader that gives up also releases the writer.
+        let answered = answered;
         let mut decoder = qy_hj212::Decoder::new();
         let mut buf = vec![0u8; 16 * 1024];
         let mut last_ack = None;
@@ -448,6 +473,7 @@ async fn drive(stream: TcpStream, load: StationLoad, acks: Arc<AtomicU64>) -> Co
                 if packet.cn == "9014" && packet.qn.as_ref().is_some_and(|qn| qns.remove(qn)) {
                     last_ack = Some(Instant::now());
                     acks.fetch_add(1, Ordering::Relaxed);
+                    let _ = answered.send(());
                 }
             }
         }

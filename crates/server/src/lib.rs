@@ -21,10 +21,11 @@ pub async fn serve(
     config: &Config,
 ) -> std::io::Result<()> {
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    if let Some(listener) = hj212 {
+    app.ingest.repair_latest().await;
+    let gateway = hj212.map(|listener| {
         let ingest = app.ingest.clone();
-        tokio::spawn(qy_eco::gateway::serve(listener, ingest, qy_eco::GatewayConfig::default(), stop_rx.clone()));
-    }
+        tokio::spawn(qy_eco::gateway::serve(listener, ingest, qy_eco::GatewayConfig::default(), stop_rx.clone()))
+    });
     tokio::spawn(housekeeping(app.state.clone(), config.packet_retention_days, stop_rx.clone()));
     // Hourly means from minute data, batched off the acknowledgement path.
     tokio::spawn(app.ingest.clone().run_derivations(std::time::Duration::from_secs(10), stop_rx.clone()));
@@ -52,6 +53,10 @@ pub async fn serve(
     let service = app.router.into_make_service_with_connect_info::<std::net::SocketAddr>();
     let result = axum::serve(http, service).with_graceful_shutdown(shutdown_signal()).await;
     let _ = stop_tx.send(true);
+    // Station connections finish the uploads they have in flight (see `gateway::serve`).
+    if let Some(gateway) = gateway {
+        let _ = tokio::time::timeout(qy_eco::gateway::DRAIN + std::time::Duration::from_secs(1), gateway).await;
+    }
     result
 }
 

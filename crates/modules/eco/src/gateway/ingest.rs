@@ -360,20 +360,24 @@ impl Ingest {
         Ok(queued)
     }
 
-    /// Runs `derive_pending` every `every` until `stop`, and once more then. It starts with
-    /// the last three hours' hours that have late minute values (`queue_recent_hours`), and
-    /// with the latest values a previous run's writer had deferred and not written
-    /// (`store::repair_latest`).
-    pub async fn run_derivations(
-        self: Arc<Self>,
-        every: std::time::Duration,
-        mut stop: tokio::sync::watch::Receiver<bool>,
-    ) {
+    /// Brings `eco_latest` up to date with what a previous run's writer had deferred and not
+    /// written (`store::repair_latest`). Run before the gateway accepts connections, so that it
+    /// does not compete with the writer for the rows.
+    pub async fn repair_latest(&self) {
         match store::repair_latest(&self.db).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(datastreams = n, "latest values brought forward after an abrupt stop"),
             Err(e) => tracing::warn!(code = %e.code, "latest values not checked"),
         }
+    }
+
+    /// Runs `derive_pending` every `every` until `stop`, and once more then. It starts with
+    /// the last three hours' hours that have late minute values (`queue_recent_hours`).
+    pub async fn run_derivations(
+        self: Arc<Self>,
+        every: std::time::Duration,
+        mut stop: tokio::sync::watch::Receiver<bool>,
+    ) {
         if let Err(e) = self.queue_recent_hours(self.clock.now_ms() - 3 * 3_600_000).await {
             tracing::warn!(code = %e.code, "recent hours not queued for derivation");
         }

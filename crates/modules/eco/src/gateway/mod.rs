@@ -39,7 +39,12 @@ impl Default for GatewayConfig {
     }
 }
 
-/// Accepts connections on `listener` until `shutdown` turns true.
+/// How long `serve` waits at shutdown for connections to finish what they have in flight.
+pub const DRAIN: Duration = Duration::from_secs(5);
+
+/// Accepts connections on `listener` until `shutdown` turns true; then waits (at most `DRAIN`)
+/// for the connections to finish the uploads they have in flight: answered if they can be,
+/// and what follows their commit run.
 pub async fn serve(
     listener: TcpListener,
     ingest: Arc<Ingest>,
@@ -50,21 +55,24 @@ pub async fn serve(
     if let Ok(addr) = listener.local_addr() {
         tracing::info!(%addr, "HJ 212 gateway listening");
     }
+    let mut connections = tokio::task::JoinSet::new();
     loop {
         let permit = tokio::select! {
-            p = slots.clone().acquire_owned() => match p { Ok(p) => p, Err(_) => return },
-            _ = shutdown.changed() => return,
+            p = slots.clone().acquire_owned() => match p { Ok(p) => p, Err(_) => break },
+            _ = shutdown.changed() => break,
         };
         let accepted = tokio::select! {
             a = listener.accept() => a,
-            _ = shutdown.changed() => return,
+            _ = shutdown.changed() => break,
         };
+        // Forget the connections that ended.
+        while connections.try_join_next().is_some() {}
         match accepted {
             Ok((stream, peer)) => {
                 let ingest = ingest.clone();
                 let config = config.clone();
                 let shutdown = shutdown.clone();
-                tokio::spawn(async move {
+                connections.spawn(async move {
                     let _permit = permit;
                     connection(stream, peer.to_string(), ingest, config, shutdown).await;
                 });
@@ -74,6 +82,10 @@ pub async fn serve(
                 tokio::time::sleep(Duration::from_millis(50)).await;
             }
         }
+    }
+    let drained = tokio::time::timeout(DRAIN, async { while connections.join_next().await.is_some() {} }).await;
+    if drained.is_err() {
+        tracing::warn!(left = connections.len(), "HJ 212 connections still busy at shutdown; abandoned");
     }
 }
 

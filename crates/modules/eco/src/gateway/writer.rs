@@ -11,14 +11,18 @@
 //! observations themselves; deferred, each datastream is written once per round. The
 //! observations, the packet archive and the acknowledgement are unaffected (the ack still
 //! follows the commit of the data); only the latest values may trail the data by up to
-//! `LATEST_EVERY`, and only while uploads queue. A lone upload, or the first after a pause,
-//! writes them in its own transaction as before. After an abrupt stop `store::repair_latest`
-//! (run when the gateway starts) brings the rows forward.
+//! `LATEST_EVERY`, and only while uploads queue. Never deferred: a lone upload, or the first
+//! after a pause; a datastream this writer has not written before (so a new datastream exists
+//! as soon as its first value is acknowledged); and uploads through `Writer::store` (the
+//! SensorThings API, whose client expects to read what it wrote). After an abrupt stop,
+//! `store::repair_latest` (run before the gateway starts) brings the rows forward.
 
+use std::collections::HashSet;
+use std::hash::{BuildHasher, RandomState};
 use std::time::Duration;
 
 use qy_kernel::{Error, ErrorKind, Result};
-use qy_storage::sqlx::AnyConnection;
+use qy_storage::sqlx::{AnyConnection, Connection};
 use qy_storage::Db;
 use tokio::sync::mpsc::error::TryRecvError;
 use tokio::sync::{mpsc, oneshot};
@@ -36,6 +40,13 @@ const MAX_DUE: usize = 16_384;
 /// The page cache of the writer's own connection (SQLite; see `Db::own_connection`): a batch
 /// of a few hundred uploads touches a few thousand pages.
 const CACHE_MIB: u32 = 16;
+/// The writer's connection is checked (pinged) before use after this long unused: a server
+/// that restarted, or a firewall that dropped the idle connection, would otherwise cost a
+/// failed batch or hang the writer.
+const PING_WHEN_IDLE_FOR: Duration = Duration::from_secs(30);
+const PING_TIMEOUT: Duration = Duration::from_secs(2);
+/// Datastreams remembered as written before; beyond this the memory starts afresh.
+const MAX_SEEN: usize = 1_000_000;
 
 /// An upload that can travel to the writer task.
 #[derive(Debug)]
@@ -52,6 +63,8 @@ pub struct OwnedUpload {
 struct Job {
     upload: OwnedUpload,
     done: oneshot::Sender<Result<Committed>>,
+    /// Move `eco_latest` in the same transaction, whatever the load.
+    latest_now: bool,
 }
 
 /// A stored upload, handed back with what storing it did.
@@ -78,8 +91,9 @@ impl Writer {
 
     /// Stores one upload (`new: false` for a retransmission already stored), saying which of
     /// its values were written. Returns only after the transaction holding it has committed.
+    /// `eco_latest` moves in the same transaction (see the module's comment).
     pub async fn store(&self, upload: OwnedUpload) -> Result<Committed> {
-        self.submit(upload).await?.await
+        self.send(upload, true).await?.await
     }
 
     /// Hands one upload to the writer and returns at once (waiting only while the writer's
@@ -87,8 +101,12 @@ impl Writer {
     /// A connection that has several uploads at hand submits them all, so that they join one
     /// batch instead of one batch each.
     pub async fn submit(&self, upload: OwnedUpload) -> Result<Pending> {
+        self.send(upload, false).await
+    }
+
+    async fn send(&self, upload: OwnedUpload, latest_now: bool) -> Result<Pending> {
         let (done, wait) = oneshot::channel();
-        self.jobs.send(Job { upload, done }).await.map_err(|_| stopped())?;
+        self.jobs.send(Job { upload, done, latest_now }).await.map_err(|_| stopped())?;
         Ok(Pending(wait))
     }
 }
@@ -113,7 +131,8 @@ async fn run(db: Db, mut rx: mpsc::Receiver<Job>, mask: impl Fn() -> bool) {
     let mut due = Deferred::default();
     // The writer's own connection, opened again after a failure (which may have been the
     // connection's).
-    let mut conn: Option<AnyConnection> = None;
+    let mut conn: Option<Own> = None;
+    let mut seen = Seen::default();
     loop {
         // Was an upload already waiting? Then uploads queue faster than they are stored.
         let (first, queued) = match rx.try_recv() {
@@ -156,8 +175,9 @@ async fn run(db: Db, mut rx: mpsc::Receiver<Job>, mask: impl Fn() -> bool) {
                 observations: &j.upload.observations,
             })
             .collect();
-        let defer = queued && !due.overdue();
-        let latest = if defer { LatestWrite::Later } else { LatestWrite::Now(&due.rows) };
+        let defer = queued && !due.overdue() && !batch.iter().any(|j| j.latest_now);
+        let first_seen = if defer { seen.new_in(&batch) } else { DueLatest::default() };
+        let latest = if defer { LatestWrite::Only(&first_seen) } else { LatestWrite::All(&due.rows) };
         let result = match connection(&db, &mut conn).await {
             Ok(c) => store::store_uploads_detailed(&db, c, &uploads, mask(), latest).await,
             Err(e) => Err(e),
@@ -165,6 +185,7 @@ async fn run(db: Db, mut rx: mpsc::Receiver<Job>, mask: impl Fn() -> bool) {
         drop(uploads);
         match result {
             Ok(stored) => {
+                seen.note(&stored.latest);
                 if defer {
                     due.add(stored.latest);
                 } else {
@@ -186,12 +207,65 @@ async fn run(db: Db, mut rx: mpsc::Receiver<Job>, mask: impl Fn() -> bool) {
     due.flush(&db, &mut conn).await;
 }
 
-/// The writer's connection, opened if there is none.
-async fn connection<'c>(db: &Db, conn: &'c mut Option<AnyConnection>) -> Result<&'c mut AnyConnection> {
-    if conn.is_none() {
-        *conn = Some(db.own_connection(CACHE_MIB).await?);
+/// The writer's connection and when it was last handed out.
+struct Own {
+    conn: AnyConnection,
+    used: Instant,
+}
+
+/// The writer's connection: opened if there is none, checked first if it sat idle.
+async fn connection<'c>(db: &Db, own: &'c mut Option<Own>) -> Result<&'c mut AnyConnection> {
+    if let Some(o) = own.as_mut() {
+        let alive = o.used.elapsed() < PING_WHEN_IDLE_FOR
+            || matches!(tokio::time::timeout(PING_TIMEOUT, o.conn.ping()).await, Ok(Ok(())));
+        if !alive {
+            *own = None;
+        }
     }
-    conn.as_mut().ok_or_else(|| Error::internal("the writer's connection vanished"))
+    if own.is_none() {
+        *own = Some(Own { conn: db.own_connection(CACHE_MIB).await?, used: Instant::now() });
+    }
+    let o = own.as_mut().ok_or_else(|| Error::internal("the writer's connection vanished"))?;
+    o.used = Instant::now();
+    Ok(&mut o.conn)
+}
+
+/// Datastreams this writer has written values of (hashed: a collision only means that a new
+/// datastream's first value may be deferred like any other).
+#[derive(Default)]
+struct Seen {
+    keys: HashSet<u64>,
+    hasher: RandomState,
+}
+
+impl Seen {
+    fn key(&self, station_id: &str, factor: &str, period: &str) -> u64 {
+        self.hasher.hash_one((station_id, factor, period))
+    }
+
+    /// The datastreams of `batch` not written before, with their newest times.
+    fn new_in(&self, batch: &[Job]) -> DueLatest {
+        let mut first = DueLatest::default();
+        for job in batch {
+            let u = &job.upload;
+            for o in &u.observations {
+                if !self.keys.contains(&self.key(&u.station_id, &o.factor, o.period.as_str())) {
+                    first.note(&u.station_id, &o.factor, o.period.as_str(), o.time_ms);
+                }
+            }
+        }
+        first
+    }
+
+    fn note(&mut self, written: &DueLatest) {
+        if self.keys.len() > MAX_SEEN {
+            self.keys.clear();
+        }
+        for ((station_id, factor, period), _) in written.iter() {
+            let key = self.key(station_id, factor, period);
+            self.keys.insert(key);
+        }
+    }
 }
 
 /// Latest values deferred by the writer, and since when.
@@ -224,7 +298,7 @@ impl Deferred {
     }
 
     /// Writes them on their own; after a failure they are kept and tried again a round later.
-    async fn flush(&mut self, db: &Db, conn: &mut Option<AnyConnection>) {
+    async fn flush(&mut self, db: &Db, conn: &mut Option<Own>) {
         if self.rows.is_empty() {
             return;
         }

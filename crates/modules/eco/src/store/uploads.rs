@@ -63,14 +63,20 @@ impl DueLatest {
     pub fn clear(&mut self) {
         self.0.clear();
     }
+
+    /// The datastreams (station, factor, period) and their times.
+    pub fn iter(&self) -> impl Iterator<Item = (&(String, String, String), &i64)> {
+        self.0.iter()
+    }
 }
 
-/// Whether a batch moves `eco_latest` in its own transaction.
+/// Which `eco_latest` rows a batch moves in its own transaction.
 pub enum LatestWrite<'a> {
-    /// Yes: the batch's datastreams, and these carried over from earlier batches.
-    Now(&'a DueLatest),
-    /// No: the caller keeps `Batch::latest` and writes it later (`write_latest`).
-    Later,
+    /// All of the batch's datastreams, and these carried over from earlier batches.
+    All(&'a DueLatest),
+    /// Only these (some of the batch's own); the caller keeps the rest of `Batch::latest` and
+    /// writes it later (`write_latest`).
+    Only(&'a DueLatest),
 }
 
 /// What storing a batch did.
@@ -79,7 +85,7 @@ pub struct Batch {
     /// Per upload, in order.
     pub stored: Vec<Stored>,
     /// The batch's datastreams and their newest values' times (written already under
-    /// `LatestWrite::Now`).
+    /// `LatestWrite::All`).
     pub latest: DueLatest,
 }
 
@@ -93,7 +99,8 @@ pub async fn store_upload(db: &Db, u: &Upload<'_>) -> Result<bool> {
 /// uploads that arrive together). Returns, per upload, whether it was new.
 pub async fn store_uploads(db: &Db, uploads: &[Upload<'_>]) -> Result<Vec<bool>> {
     let mut conn = db.pool().acquire().await.store()?;
-    let batch = store_uploads_detailed(db, &mut conn, uploads, false, LatestWrite::Now(&DueLatest::default())).await?;
+    let none = DueLatest::default();
+    let batch = store_uploads_detailed(db, &mut conn, uploads, false, LatestWrite::All(&none)).await?;
     Ok(batch.stored.into_iter().map(|s| s.new).collect())
 }
 
@@ -130,8 +137,10 @@ pub async fn store_uploads_detailed(
     for (u, o) in &rows {
         due.note(u.station_id, o.factor.as_str(), o.period.as_str(), o.time_ms);
     }
-    if let LatestWrite::Now(carried) = latest {
-        upsert_latest(db, &mut tx, carried.0.iter().chain(due.0.iter())).await?;
+    match latest {
+        LatestWrite::All(carried) => upsert_latest(db, &mut tx, carried.0.iter().chain(due.0.iter())).await?,
+        LatestWrite::Only(these) if !these.is_empty() => upsert_latest(db, &mut tx, these.0.iter()).await?,
+        LatestWrite::Only(_) => {}
     }
     update_last_packets(db, &mut tx, uploads).await?;
     tx.commit().await.store()?;

@@ -243,7 +243,8 @@ async fn a_batch_with_a_repeated_packet_stores_it_once_and_reports_which_were_ne
     assert_eq!(qy_eco::store::store_uploads(&gw.db, &[upload(&id, "Q2", &b)]).await.unwrap(), [false]);
     assert_eq!(gw.count("eco_packet").await, 2);
     // Which values were written: a new packet repeating a stored value does not replace it.
-    let now = qy_eco::store::LatestWrite::Now(&Default::default());
+    let none = qy_eco::store::DueLatest::default();
+    let now = qy_eco::store::LatestWrite::All(&none);
     let mut conn = gw.db.pool().acquire().await.unwrap();
     let detailed = qy_eco::store::store_uploads_detailed(
         &gw.db,
@@ -343,10 +344,12 @@ async fn a_backlog_sent_back_to_back_is_stored_and_answered_in_order_before_the_
     c.send(backlog.as_bytes()).await;
     tokio::io::AsyncWriteExt::shutdown(&mut c.stream).await.unwrap();
     let mut answered = Vec::new();
-    while let Some(ack) = c.reply(WAIT).await {
+    while answered.len() < qns.len() {
+        let Some(ack) = c.reply(WAIT).await else { break };
         answered.push(ack.qn.unwrap_or_default());
     }
     assert_eq!(answered, qns, "every packet answered, in the order sent");
+    assert!(c.closed(WAIT).await, "the gateway closes the connection once all is answered");
     assert_eq!(gw.count("eco_packet").await, 30);
     assert_eq!(gw.count("eco_observation WHERE period = 'hour'").await, 60);
 }
@@ -359,6 +362,10 @@ async fn latest_values_deferred_by_a_busy_writer_follow_within_moments() {
     let id = gw.station("QH632801A022", false).await;
     let writer = Writer::spawn(gw.db.clone(), || false);
     let nine = 1_768_438_800_000;
+    let pm25 = || async {
+        let latest = qy_eco::store::latest(&gw.db, Some(&id), None).await.unwrap();
+        latest.into_iter().find(|l| l.factor == "a34004").map(|l| (l.value, l.time_ms))
+    };
     let upload = |h: i64| OwnedUpload {
         station_id: id.clone(),
         qn: format!("Q{h}"),
@@ -366,33 +373,42 @@ async fn latest_values_deferred_by_a_busy_writer_follow_within_moments() {
         raw: "x".into(),
         received_at: 1,
         peer: "test".into(),
-        observations: vec![Observation {
-            factor: "a34004".into(),
-            period: Period::Hour,
-            time_ms: nine + h * 3_600_000,
-            value: (40 + h).to_string(),
-            min: None,
-            max: None,
-            flag: "N".into(),
-        }],
+        // PM2.5 every hour; SO2 (a datastream new to the writer) in hour 2 only.
+        observations: ["a34004", "a21026"]
+            .into_iter()
+            .take(if h == 2 { 2 } else { 1 })
+            .map(|factor| Observation {
+                factor: factor.into(),
+                period: Period::Hour,
+                time_ms: nine + h * 3_600_000,
+                value: (40 + h).to_string(),
+                min: None,
+                max: None,
+                flag: "N".into(),
+            })
+            .collect(),
     };
-    // Handed over together before the writer runs: it finds them queued (uploads arrive faster
-    // than it stores them), stores them in one batch and leaves eco_latest for later.
-    let mut pending = Vec::new();
-    for h in 0..3 {
-        pending.push(writer.submit(upload(h)).await.unwrap());
-    }
-    for p in pending {
-        assert!(p.await.unwrap().stored.new);
-    }
+    // A lone upload: its datastream is new to the writer, so eco_latest follows at once.
+    assert!(writer.submit(upload(0)).await.unwrap().await.unwrap().stored.new);
+    assert_eq!(pm25().await, Some(("40".to_owned(), nine)));
+    // Upload 1 reaches an idle writer; upload 2 arrives while the writer stores 1 (the test's
+    // runtime has one thread: `yield_now` lets the writer take 1 and wait for the database).
+    // Finding 2 queued, the writer stores it and leaves eco_latest for later.
+    let first = writer.submit(upload(1)).await.unwrap();
+    tokio::task::yield_now().await;
+    let second = writer.submit(upload(2)).await.unwrap();
+    assert!(first.await.unwrap().stored.new);
+    assert!(second.await.unwrap().stored.new);
+    assert_eq!(pm25().await, Some(("41".to_owned(), nine + 3_600_000)), "2 deferred right after its commit");
+    let latest = qy_eco::store::latest(&gw.db, Some(&id), None).await.unwrap();
+    assert!(latest.iter().any(|l| l.factor == "a21026"), "a new datastream is never deferred");
     let since = tokio::time::Instant::now();
     loop {
-        let latest = qy_eco::store::latest(&gw.db, Some(&id), None).await.unwrap();
-        let pm25 = latest.into_iter().find(|l| l.factor == "a34004").map(|l| (l.value, l.time_ms));
-        if pm25 == Some(("42".to_owned(), nine + 2 * 3_600_000)) {
+        let now = pm25().await;
+        if now == Some(("42".to_owned(), nine + 2 * 3_600_000)) {
             break;
         }
-        assert!(since.elapsed() < Duration::from_secs(5), "eco_latest still behind: {pm25:?}");
+        assert!(since.elapsed() < Duration::from_secs(5), "eco_latest still behind: {now:?}");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
