@@ -39,7 +39,7 @@ const LATEST_EVERY: Duration = Duration::from_millis(200);
 const MAX_DUE: usize = 16_384;
 /// The page cache of the writer's own connection (SQLite; see `Db::own_connection`): a batch
 /// of a few hundred uploads touches a few thousand pages.
-const CACHE_MIB: u32 = 16;
+const CACHE_MIB: u32 = 8;
 /// The writer's connection is checked (pinged) before use after this long unused: a server
 /// that restarted, or a firewall that dropped the idle connection, would otherwise cost a
 /// failed batch or hang the writer.
