@@ -171,23 +171,32 @@ pub async fn write_latest(db: &Db, conn: &mut AnyConnection, due: &DueLatest) ->
 
 /// Brings every `eco_latest` row forward to its datastream's newest stored value: what a
 /// writer that stopped abruptly had not written yet (`gateway::writer` defers it under load).
-/// One index seek per datastream. Returns how many rows moved.
+/// One index seek per datastream, then the rows that moved are written as the writer would.
+/// (One `INSERT … SELECT` joining `eco_latest` with `eco_observation` was planned by SQLite as
+/// a scan of every observation.) Returns how many rows moved.
 pub async fn repair_latest(db: &Db) -> Result<u64> {
-    // SQLite needs the WHERE to parse ON CONFLICT after INSERT … SELECT … JOIN.
-    let r = query(
-        "INSERT INTO eco_latest (station_id, factor, period, time_ms, value, flag) \
-         SELECT o.station_id, o.factor, o.period, o.time_ms, o.value, o.flag FROM eco_latest l \
-         JOIN eco_observation o ON o.station_id = l.station_id AND o.factor = l.factor AND o.period = l.period \
-         AND o.time_ms = (SELECT MAX(m.time_ms) FROM eco_observation m WHERE m.station_id = l.station_id \
-         AND m.factor = l.factor AND m.period = l.period) \
-         WHERE o.time_ms > l.time_ms \
-         ON CONFLICT (station_id, factor, period) DO UPDATE SET time_ms = excluded.time_ms, value = excluded.value, \
-         flag = excluded.flag WHERE excluded.time_ms >= eco_latest.time_ms",
+    let rows = query(
+        "SELECT l.station_id, l.factor, l.period, l.time_ms, (SELECT MAX(m.time_ms) FROM eco_observation m \
+         WHERE m.station_id = l.station_id AND m.factor = l.factor AND m.period = l.period) FROM eco_latest l",
     )
-    .execute(db.pool())
+    .fetch_all(db.pool())
     .await
     .store()?;
-    Ok(r.rows_affected())
+    let mut due = DueLatest::default();
+    for r in &rows {
+        let (known, newest): (i64, Option<i64>) = (r.try_get(3).store()?, r.try_get(4).store()?);
+        if let Some(newest) = newest.filter(|n| *n > known) {
+            let (station_id, factor, period): (String, String, String) =
+                (r.try_get(0).store()?, r.try_get(1).store()?, r.try_get(2).store()?);
+            due.note(&station_id, &factor, &period, newest);
+        }
+    }
+    if due.is_empty() {
+        return Ok(0);
+    }
+    let mut conn = db.pool().acquire().await.store()?;
+    write_latest(db, &mut conn, &due).await?;
+    Ok(u64::try_from(due.len()).unwrap_or(u64::MAX))
 }
 
 /// Archives the packets, a few hundred per statement; says per upload whether it was new.
