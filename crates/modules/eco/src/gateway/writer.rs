@@ -37,8 +37,9 @@ const MAX_BATCH: usize = 256;
 const LATEST_EVERY: Duration = Duration::from_millis(200);
 /// Most deferred datastreams before they are written whatever the time.
 const MAX_DUE: usize = 16_384;
-/// The page cache of the writer's own connection (SQLite; see `Db::own_connection`): a batch
-/// of a few hundred uploads touches a few thousand pages.
+/// The page cache of the writer's own connection (SQLite; see `Db::own_connection`), 2,048
+/// pages: a batch of a few hundred uploads touches up to a few thousand. 16 MiB measured no
+/// faster with 1,000 stations and cost memory (docs/benchmarks.md, section 2).
 const CACHE_MIB: u32 = 8;
 /// The writer's connection is checked (pinged) before use after this long unused: a server
 /// that restarted, or a firewall that dropped the idle connection, would otherwise cost a
