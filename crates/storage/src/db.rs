@@ -4,10 +4,10 @@ use std::time::Duration;
 
 use qy_kernel::{Error, Result};
 use sqlx::any::{AnyPoolOptions, AnyRow};
-use sqlx::pool::PoolConnection;
 use sqlx::{AnyConnection, AnyPool, Connection, Executor};
 
 use crate::kept::{KeptConnection, KeptSet};
+use crate::own::OwnConnection;
 
 /// Which SQL engine is behind the pool, for the few places where dialects differ.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,8 +56,16 @@ const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys =
      PRAGMA wal_autocheckpoint = 8192;";
 
 /// A PostgreSQL connection idle for longer than this is pinged before it is used (a restarted
-/// server, or a firewall, may have dropped it): the pool's, and `Db::kept`'s.
+/// server, or a firewall, may have dropped it): the pool's, `Db::kept`'s and `Db::own_connection`'s.
 pub(crate) const PING_WHEN_IDLE_FOR: Duration = Duration::from_secs(30);
+/// How long that ping may take before the connection is given up.
+const PING_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// Whether a connection last used at `used` may be used again: yes if it was used lately,
+/// else if it answers a ping in time.
+pub(crate) async fn alive_after_idle(conn: &mut AnyConnection, used: std::time::Instant) -> bool {
+    used.elapsed() <= PING_WHEN_IDLE_FOR || matches!(tokio::time::timeout(PING_TIMEOUT, conn.ping()).await, Ok(Ok(())))
+}
 
 /// The SQLite URL of the default database file inside `data_dir`.
 pub fn sqlite_url_in(data_dir: &Path) -> String {
@@ -142,19 +150,14 @@ impl Db {
     }
 
     /// A connection out of the pool for good, for a long-lived single writer (closed when
-    /// dropped). On SQLite it gets a page cache of `cache_mib` MiB of its own. A connection's
-    /// cache survives from one transaction to the next only while no other connection wrote,
-    /// and the pool hands its connections out in turn, so a writer on the pool starts every
-    /// transaction with a cold cache and reads its pages again; and a transaction that
-    /// touches more pages than the cache holds (2 MiB by default) writes them to the WAL
-    /// before its commit, and again at the commit.
-    pub async fn own_connection(&self, cache_mib: u32) -> Result<AnyConnection> {
-        let mut conn = PoolConnection::detach(self.pool.acquire().await.map_err(crate::db_err)?);
-        if self.dialect == Dialect::Sqlite {
-            let pragma = format!("PRAGMA cache_size = -{}", u64::from(cache_mib) * 1024);
-            sqlx::query(&pragma).execute(&mut conn).await.map_err(crate::db_err)?;
-        }
-        Ok(conn)
+    /// dropped; opened on first use). On SQLite it gets a page cache of `cache_mib` MiB of its
+    /// own. A connection's cache survives from one transaction to the next only while no other
+    /// connection wrote, and the pool hands its connections out in turn, so a writer on the
+    /// pool starts every transaction with a cold cache and reads its pages again; and a
+    /// transaction that touches more pages than the cache holds (2 MiB by default) writes them
+    /// to the WAL before its commit, and again at the commit.
+    pub fn own_connection(&self, cache_mib: u32) -> OwnConnection {
+        OwnConnection::new(self.pool.clone(), self.dialect, cache_mib)
     }
 
     pub fn dialect(&self) -> Dialect {

@@ -14,19 +14,17 @@
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use qy_kernel::Result;
 use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyConnection, Connection};
 
-use crate::db::PING_WHEN_IDLE_FOR;
+use crate::db::alive_after_idle;
 use crate::error::db_err;
 
 /// Most kept connections open at once (idle or in use), beside the pool's own.
 const MAX_KEPT: usize = 4;
-/// How long that ping may take before the connection is given up.
-const PING_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// The kept connections of one `Db`: the idle ones, most recently given back last.
 #[derive(Default)]
@@ -67,9 +65,7 @@ impl KeptSet {
     /// ordinary pooled connection.
     pub(crate) async fn get(self: &Arc<Self>, pool: &sqlx::AnyPool) -> Result<KeptConnection> {
         while let Some((mut conn, since)) = self.pop() {
-            let alive = since.elapsed() <= PING_WHEN_IDLE_FOR
-                || matches!(tokio::time::timeout(PING_TIMEOUT, conn.ping()).await, Ok(Ok(())));
-            if alive {
+            if alive_after_idle(&mut conn, since).await {
                 return Ok(KeptConnection { conn: Some(Held::Kept(conn)), home: Arc::clone(self) });
             }
             self.open.fetch_sub(1, Ordering::AcqRel);

@@ -5,6 +5,7 @@ mod error;
 pub mod gram_index;
 mod kept;
 mod migrate;
+mod own;
 mod params;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -14,6 +15,7 @@ pub use error::{db_err, StoreResultExt};
 pub use gram_index::{GramIndex, Plan as GramPlan};
 pub use kept::KeptConnection;
 pub use migrate::{migrate, parity_problems, Migration, ModuleMigrations};
+pub use own::OwnConnection;
 pub use params::{bind_f64_or_null, Params, Value};
 pub use sqlx;
 pub use sqlx::Row;

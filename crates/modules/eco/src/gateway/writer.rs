@@ -22,8 +22,7 @@ use std::hash::{BuildHasher, RandomState};
 use std::time::Duration;
 
 use qy_kernel::{Error, ErrorKind, Result};
-use qy_storage::sqlx::{AnyConnection, Connection};
-use qy_storage::Db;
+use qy_storage::{Db, OwnConnection};
 use tokio::sync::mpsc::error::TryRecvError;
 use tokio::sync::{mpsc, oneshot};
 use tokio::time::Instant;
@@ -41,11 +40,6 @@ const MAX_DUE: usize = 16_384;
 /// pages: a batch of a few hundred uploads touches up to a few thousand. 16 MiB measured no
 /// faster with 1,000 stations and cost memory (docs/benchmarks.md, section 2).
 const CACHE_MIB: u32 = 8;
-/// The writer's connection is checked (pinged) before use after this long unused: a server
-/// that restarted, or a firewall that dropped the idle connection, would otherwise cost a
-/// failed batch or hang the writer.
-const PING_WHEN_IDLE_FOR: Duration = Duration::from_secs(30);
-const PING_TIMEOUT: Duration = Duration::from_secs(2);
 /// Datastreams remembered as written before; beyond this the memory starts afresh.
 const MAX_SEEN: usize = 1_000_000;
 
@@ -130,9 +124,9 @@ fn stopped() -> Error {
 
 async fn run(db: Db, mut rx: mpsc::Receiver<Job>, mask: impl Fn() -> bool) {
     let mut due = Deferred::default();
-    // The writer's own connection, opened again after a failure (which may have been the
-    // connection's).
-    let mut conn: Option<Own> = None;
+    // The writer's own connection (pinged after an idle spell), opened again after a failure
+    // (which may have been the connection's).
+    let mut conn = db.own_connection(CACHE_MIB);
     let mut seen = Seen::default();
     loop {
         // Was an upload already waiting? Then uploads queue faster than they are stored.
@@ -179,7 +173,7 @@ async fn run(db: Db, mut rx: mpsc::Receiver<Job>, mask: impl Fn() -> bool) {
         let defer = queued && !due.overdue() && !batch.iter().any(|j| j.latest_now);
         let first_seen = if defer { seen.new_in(&batch) } else { DueLatest::default() };
         let latest = if defer { LatestWrite::Only(&first_seen) } else { LatestWrite::All(&due.rows) };
-        let result = match connection(&db, &mut conn).await {
+        let result = match conn.get().await {
             Ok(c) => store::store_uploads_detailed(&db, c, &uploads, mask(), latest).await,
             Err(e) => Err(e),
         };
@@ -197,7 +191,7 @@ async fn run(db: Db, mut rx: mpsc::Receiver<Job>, mask: impl Fn() -> bool) {
                 }
             }
             Err(e) => {
-                conn = None;
+                conn.discard();
                 // Nothing of the batch was committed: every sender learns it and does not ack.
                 for job in batch {
                     let _ = job.done.send(Err(Error::new(e.kind, e.code.clone(), e.detail.clone())));
@@ -206,29 +200,6 @@ async fn run(db: Db, mut rx: mpsc::Receiver<Job>, mask: impl Fn() -> bool) {
         }
     }
     due.flush(&db, &mut conn).await;
-}
-
-/// The writer's connection and when it was last handed out.
-struct Own {
-    conn: AnyConnection,
-    used: Instant,
-}
-
-/// The writer's connection: opened if there is none, checked first if it sat idle.
-async fn connection<'c>(db: &Db, own: &'c mut Option<Own>) -> Result<&'c mut AnyConnection> {
-    if let Some(o) = own.as_mut() {
-        let alive = o.used.elapsed() < PING_WHEN_IDLE_FOR
-            || matches!(tokio::time::timeout(PING_TIMEOUT, o.conn.ping()).await, Ok(Ok(())));
-        if !alive {
-            *own = None;
-        }
-    }
-    if own.is_none() {
-        *own = Some(Own { conn: db.own_connection(CACHE_MIB).await?, used: Instant::now() });
-    }
-    let o = own.as_mut().ok_or_else(|| Error::internal("the writer's connection vanished"))?;
-    o.used = Instant::now();
-    Ok(&mut o.conn)
 }
 
 /// Datastreams this writer has written values of (hashed: a collision only means that a new
@@ -299,18 +270,18 @@ impl Deferred {
     }
 
     /// Writes them on their own; after a failure they are kept and tried again a round later.
-    async fn flush(&mut self, db: &Db, conn: &mut Option<Own>) {
+    async fn flush(&mut self, db: &Db, conn: &mut OwnConnection) {
         if self.rows.is_empty() {
             return;
         }
-        let written = match connection(db, conn).await {
+        let written = match conn.get().await {
             Ok(c) => store::write_latest(db, c, &self.rows).await,
             Err(e) => Err(e),
         };
         match written {
             Ok(()) => self.written(),
             Err(e) => {
-                *conn = None;
+                conn.discard();
                 tracing::warn!(code = %e.code, "latest values not written; will retry");
                 self.since = Some(Instant::now());
             }
