@@ -16,6 +16,6 @@ pub use gram_index::{GramIndex, Plan as GramPlan};
 pub use kept::KeptConnection;
 pub use migrate::{migrate, parity_problems, Migration, ModuleMigrations};
 pub use own::OwnConnection;
-pub use params::{bind_f64_or_null, Params, Value};
+pub use params::{bind_f64_or_null, values_chunks, Params, Value, ValuesChunk};
 pub use sqlx;
 pub use sqlx::Row;

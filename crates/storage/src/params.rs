@@ -29,6 +29,33 @@ impl From<i64> for Value {
     }
 }
 
+/// One statement's share of a multi-row write (`values_chunks`).
+pub struct ValuesChunk {
+    /// The `VALUES` rows, `(?, ?), (?, ?)`.
+    pub values: String,
+    pub params: Params,
+    /// A full-size chunk: its SQL recurs, so it is worth keeping as a prepared statement
+    /// (`Query::persistent`); a remainder's size is one of many.
+    pub full: bool,
+}
+
+/// Splits a multi-row write of `rows` into statements of as many rows as `width` parameters
+/// per row allow (`Dialect::rows_per_positional_statement`), with positional parameters;
+/// `row` pushes one row's values and returns its `(…)`.
+pub fn values_chunks<'r, T>(
+    dialect: crate::Dialect,
+    rows: &'r [T],
+    width: usize,
+    row: impl Fn(&mut Params, &T) -> String + 'r,
+) -> impl Iterator<Item = ValuesChunk> + 'r {
+    let per = dialect.rows_per_positional_statement(width);
+    rows.chunks(per).map(move |chunk| {
+        let mut params = Params::positional(dialect);
+        let values: Vec<String> = chunk.iter().map(|r| row(&mut params, r)).collect();
+        ValuesChunk { values: values.join(", "), params, full: chunk.len() == per }
+    })
+}
+
 /// Collects bound values and hands out their `$N` numbers.
 #[derive(Debug, Default, Clone)]
 pub struct Params {
@@ -109,7 +136,7 @@ pub fn bind_f64_or_null<'q>(q: Query<'q, Any, AnyArguments<'q>>, v: Option<f64>)
 
 #[cfg(test)]
 mod tests {
-    use super::Params;
+    use super::{values_chunks, Params};
     use crate::Dialect;
 
     #[test]
@@ -118,5 +145,22 @@ mod tests {
         assert_eq!((s.push("a"), s.push_f64(1.5)), ("?".to_owned(), "?".to_owned()));
         let mut p = Params::positional(Dialect::Postgres);
         assert_eq!((p.push("a"), p.push(2_i64)), ("$1".to_owned(), "$2".to_owned()));
+    }
+
+    #[test]
+    fn values_chunks_fill_statements_to_the_parameter_budget() {
+        // SQLite: 2,000 parameters a statement, so 1,000 rows of two; 2,500 rows make three.
+        let rows: Vec<i64> = (0..2_500).collect();
+        let chunks: Vec<_> =
+            values_chunks(Dialect::Sqlite, &rows, 2, |p, r| format!("({}, {})", p.push(*r), p.push(r * 10))).collect();
+        let shape: Vec<(usize, bool)> = chunks.iter().map(|c| (c.values.matches('(').count(), c.full)).collect();
+        assert_eq!(shape, [(1_000, true), (1_000, true), (500, false)]);
+        assert!(chunks[2].values.starts_with("(?, ?), (?, ?)"));
+        // PostgreSQL numbers the parameters afresh in every statement.
+        let pg: Vec<_> =
+            values_chunks(Dialect::Postgres, &rows[..3], 2, |p, r| format!("({}, {})", p.push(*r), p.push(*r)))
+                .collect();
+        assert_eq!(pg[0].values, "($1, $2), ($3, $4), ($5, $6)");
+        assert!(!pg[0].full);
     }
 }

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use qy_kernel::Result;
 use qy_storage::sqlx::{query, AnyConnection, Connection};
-use qy_storage::{Db, Params, Row, StoreResultExt};
+use qy_storage::{values_chunks, Db, Row, StoreResultExt};
 
 use crate::domain::observation::Observation;
 
@@ -39,17 +39,19 @@ pub struct DueLatest(HashMap<(String, String, String), i64>);
 impl DueLatest {
     /// Notes a stored value; the newest time per datastream wins.
     pub fn note(&mut self, station_id: &str, factor: &str, period: &str, time_ms: i64) {
-        let key = (station_id.to_owned(), factor.to_owned(), period.to_owned());
-        let t = self.0.entry(key).or_insert(time_ms);
-        *t = (*t).max(time_ms);
+        self.put((station_id.to_owned(), factor.to_owned(), period.to_owned()), time_ms);
     }
 
     /// Takes in every datastream of `other` (the newer time wins).
     pub fn merge(&mut self, other: DueLatest) {
         for (key, time_ms) in other.0 {
-            let t = self.0.entry(key).or_insert(time_ms);
-            *t = (*t).max(time_ms);
+            self.put(key, time_ms);
         }
+    }
+
+    fn put(&mut self, key: (String, String, String), time_ms: i64) {
+        let t = self.0.entry(key).or_insert(time_ms);
+        *t = (*t).max(time_ms);
     }
 
     pub fn len(&self) -> usize {
@@ -200,38 +202,32 @@ pub async fn repair_latest(db: &Db) -> Result<u64> {
 }
 
 /// Archives the packets, a few hundred per statement; says per upload whether it was new.
-/// Multi-row statements throughout, each parameter used once in order (positional parameters
-/// bind in linear time). Only full-size statements stay in the connection's statement cache:
-/// a prepared statement of a few thousand parameters is large, and every remainder size
-/// would otherwise be cached too.
+/// Multi-row statements throughout (`values_chunks`: positional parameters, which bind in
+/// linear time). Only full-size statements stay in the connection's statement cache: a
+/// prepared statement of a few thousand parameters is large, and every remainder size would
+/// otherwise be cached too.
 async fn insert_packets(db: &Db, conn: &mut AnyConnection, uploads: &[Upload<'_>]) -> Result<Vec<bool>> {
     // RETURNING names the new ones (a retransmission, or a repeat inside the batch, conflicts
     // and is not returned).
     let mut inserted: HashSet<(String, String, String)> = HashSet::new();
-    let dialect = db.dialect();
-    let per = dialect.rows_per_positional_statement(6);
-    for chunk in uploads.chunks(per) {
-        let mut p = Params::positional(dialect);
-        let values: Vec<String> = chunk
-            .iter()
-            .map(|u| {
-                format!(
-                    "({}, {}, {}, {}, {}, {})",
-                    p.push(qy_kernel::id::new_id()),
-                    p.push(u.station_id),
-                    p.push(u.qn),
-                    p.push(u.cn),
-                    p.push(u.received_at),
-                    p.push(u.raw)
-                )
-            })
-            .collect();
+    let chunks = values_chunks(db.dialect(), uploads, 6, |p, u| {
+        format!(
+            "({}, {}, {}, {}, {}, {})",
+            p.push(qy_kernel::id::new_id()),
+            p.push(u.station_id),
+            p.push(u.qn),
+            p.push(u.cn),
+            p.push(u.received_at),
+            p.push(u.raw)
+        )
+    });
+    for c in chunks {
         let sql = format!(
             "INSERT INTO eco_packet (id, station_id, qn, cn, received_at, raw) VALUES {} \
              ON CONFLICT (station_id, qn, cn) DO NOTHING RETURNING station_id, qn, cn",
-            values.join(", ")
+            c.values
         );
-        for r in p.bind(&sql).persistent(chunk.len() == per).fetch_all(&mut *conn).await.store()? {
+        for r in c.params.bind(&sql).persistent(c.full).fetch_all(&mut *conn).await.store()? {
             inserted.insert((r.try_get(0).store()?, r.try_get(1).store()?, r.try_get(2).store()?));
         }
     }
@@ -248,29 +244,22 @@ async fn insert_observations(
     mask: bool,
 ) -> Result<HashSet<(String, String, String, i64)>> {
     let mut written = HashSet::new();
-    let dialect = db.dialect();
-    let per = dialect.rows_per_positional_statement(10);
-    for chunk in rows.chunks(per) {
-        let mut p = Params::positional(dialect);
-        let values: Vec<String> = chunk
-            .iter()
-            .map(|(u, o)| {
-                let num = o.value.parse::<f64>().unwrap_or(0.0);
-                format!(
-                    "({}, {}, {}, {}, {}, {}, {}, {}, {}, {})",
-                    p.push(u.station_id),
-                    p.push(o.factor.as_str()),
-                    p.push(o.period.as_str()),
-                    p.push(o.time_ms),
-                    p.push(o.value.as_str()),
-                    p.push_f64(num),
-                    p.push(o.min.clone().map(Into::into).unwrap_or(qy_storage::Value::Null)),
-                    p.push(o.max.clone().map(Into::into).unwrap_or(qy_storage::Value::Null)),
-                    p.push(o.flag.as_str()),
-                    p.push(u.received_at)
-                )
-            })
-            .collect();
+    let chunks = values_chunks(db.dialect(), rows, 10, |p, (u, o)| {
+        format!(
+            "({}, {}, {}, {}, {}, {}, {}, {}, {}, {})",
+            p.push(u.station_id),
+            p.push(o.factor.as_str()),
+            p.push(o.period.as_str()),
+            p.push(o.time_ms),
+            p.push(o.value.as_str()),
+            p.push_f64(o.value.parse::<f64>().unwrap_or(0.0)),
+            p.push(o.min.clone().map(Into::into).unwrap_or(qy_storage::Value::Null)),
+            p.push(o.max.clone().map(Into::into).unwrap_or(qy_storage::Value::Null)),
+            p.push(o.flag.as_str()),
+            p.push(u.received_at)
+        )
+    });
+    for c in chunks {
         // A value the station sent replaces one derived from its minute data, never another
         // value the station sent (first one wins, as for retransmissions).
         let sql = format!(
@@ -279,10 +268,10 @@ async fn insert_observations(
              value = excluded.value, value_num = excluded.value_num, min_value = excluded.min_value, \
              max_value = excluded.max_value, flag = excluded.flag, received_at = excluded.received_at, derived = 0 \
              WHERE eco_observation.derived = 1{}",
-            values.join(", "),
+            c.values,
             if mask { " RETURNING station_id, factor, period, time_ms" } else { "" }
         );
-        let q = p.bind(&sql).persistent(chunk.len() == per);
+        let q = c.params.bind(&sql).persistent(c.full);
         if mask {
             for r in q.fetch_all(&mut *conn).await.store()? {
                 written.insert((
@@ -316,22 +305,16 @@ async fn upsert_latest<'k>(
         *e = (*e).max(*t);
     }
     let newest: Vec<_> = newest.into_iter().collect();
-    let dialect = db.dialect();
-    let per = dialect.rows_per_positional_statement(4);
-    for chunk in newest.chunks(per) {
-        let mut p = Params::positional(dialect);
-        let values: Vec<String> = chunk
-            .iter()
-            .map(|((station, factor, period), t)| {
-                format!(
-                    "({}, {}, {}, {})",
-                    p.push(station.as_str()),
-                    p.push(factor.as_str()),
-                    p.push(period.as_str()),
-                    p.push(*t)
-                )
-            })
-            .collect();
+    let chunks = values_chunks(db.dialect(), &newest, 4, |p, ((station, factor, period), t)| {
+        format!(
+            "({}, {}, {}, {})",
+            p.push(station.as_str()),
+            p.push(factor.as_str()),
+            p.push(period.as_str()),
+            p.push(*t)
+        )
+    });
+    for c in chunks {
         // VALUES columns are named column1… in SQLite and PostgreSQL alike; SQLite needs the
         // WHERE to parse ON CONFLICT after INSERT … SELECT … JOIN.
         let sql = format!(
@@ -341,9 +324,9 @@ async fn upsert_latest<'k>(
              AND o.time_ms = v.column4 WHERE true \
              ON CONFLICT (station_id, factor, period) DO UPDATE SET time_ms = excluded.time_ms, \
              value = excluded.value, flag = excluded.flag WHERE excluded.time_ms >= eco_latest.time_ms",
-            values.join(", ")
+            c.values
         );
-        p.bind(&sql).persistent(chunk.len() == per).execute(&mut *conn).await.store()?;
+        c.params.bind(&sql).persistent(c.full).execute(&mut *conn).await.store()?;
     }
     Ok(())
 }
@@ -359,20 +342,16 @@ async fn update_last_packets(db: &Db, conn: &mut AnyConnection, uploads: &[Uploa
         }
     }
     let stations: Vec<_> = stations.into_iter().collect();
-    let dialect = db.dialect();
-    let per = dialect.rows_per_positional_statement(3);
-    for chunk in stations.chunks(per) {
-        let mut p = Params::positional(dialect);
-        let values: Vec<String> = chunk
-            .iter()
-            .map(|(station, (at, peer))| format!("({}, {}, {})", p.push(*station), p.push(*at), p.push(*peer)))
-            .collect();
+    let chunks = values_chunks(db.dialect(), &stations, 3, |p, (station, (at, peer))| {
+        format!("({}, {}, {})", p.push(*station), p.push(*at), p.push(*peer))
+    });
+    for c in chunks {
         let sql = format!(
             "UPDATE eco_station SET last_packet_at = v.column2, last_peer = v.column3 FROM (VALUES {}) AS v \
              WHERE eco_station.id = v.column1",
-            values.join(", ")
+            c.values
         );
-        p.bind(&sql).persistent(chunk.len() == per).execute(&mut *conn).await.store()?;
+        c.params.bind(&sql).persistent(c.full).execute(&mut *conn).await.store()?;
     }
     Ok(())
 }
