@@ -195,7 +195,9 @@ pub(crate) fn proc_status_kib(pid: u32, key: &str) -> Option<u64> {
 /// One station's packets, built before the clock starts.
 struct StationLoad {
     qns: HashSet<String>,
-    frames: Vec<String>,
+    /// What each write sends: every packet at once (back to back), or one packet each
+    /// (`--lockstep`, the next write only after an answer).
+    writes: Vec<Vec<u8>>,
 }
 
 /// What one connection saw.
@@ -257,7 +259,7 @@ async fn hj212_ingest(o: IngestOptions, config: &qy_server::Config) -> anyhow::R
     let mut sent: Vec<Vec<Vec<Observation>>> = Vec::with_capacity(stations.len());
     for s in &stations {
         let mut station_rows = Vec::with_capacity(usize::try_from(o.packets).unwrap_or(0));
-        let mut load = StationLoad { qns: HashSet::new(), frames: Vec::new() };
+        let mut load = StationLoad { qns: HashSet::new(), writes: Vec::new() };
         for k in 0..o.packets {
             let at = start + i64::try_from(k).unwrap_or(0) * period;
             let frame = simulator::packet(s, &o.cn, at, k);
@@ -274,7 +276,10 @@ async fn hj212_ingest(o: IngestOptions, config: &qy_server::Config) -> anyhow::R
             if !load.qns.insert(qn.clone()) {
                 bail!("duplicate QN {qn} for station {}", s.mn);
             }
-            load.frames.push(frame);
+            match load.writes.last_mut() {
+                Some(all) if !o.lockstep => all.extend_from_slice(frame.as_bytes()),
+                _ => load.writes.push(frame.into_bytes()),
+            }
         }
         loads.push(load);
         sent.push(station_rows);
@@ -432,21 +437,17 @@ async fn hj212_ingest(o: IngestOptions, config: &qy_server::Config) -> anyhow::R
 /// Sends one station's packets (back to back, or each after the previous one's answer) and
 /// counts the 9014 answers carrying their QNs.
 async fn drive(stream: TcpStream, load: StationLoad, acks: Arc<AtomicU64>, lockstep: bool) -> ConnResult {
-    let StationLoad { mut qns, frames } = load;
+    let StationLoad { mut qns, writes } = load;
     let (mut rd, mut wr) = stream.into_split();
     // With --lockstep the reader lets the writer send the next packet after each answer.
     let (answered, mut may_send) = tokio::sync::mpsc::unbounded_channel::<()>();
     let writer = async move {
         let mut r = Ok(());
-        if lockstep {
-            for frame in &frames {
-                r = wr.write_all(frame.as_bytes()).await;
-                if r.is_err() || may_send.recv().await.is_none() {
-                    break;
-                }
+        for bytes in &writes {
+            r = wr.write_all(bytes).await;
+            if r.is_err() || (lockstep && may_send.recv().await.is_none()) {
+                break;
             }
-        } else {
-            r = wr.write_all(frames.concat().as_bytes()).await;
         }
         // Keep the write half open until the reader is done: the server may close on EOF.
         (r, wr)
